@@ -1,0 +1,22 @@
+package dev.stasis.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the engine needs to know from the agent's options.
+ *
+ * @param directory    where snapshots live (created 0700 if missing)
+ * @param restore      {@code auto}, {@code never}, {@code latest} or a snapshot id
+ * @param quiesceTimeout how long a checkpoint waits for the application threads to reach a safepoint
+ * @param keep         how many snapshots to retain (newest first)
+ * @param mainClass    the main class of this JVM as the launcher reported it (may be empty)
+ * @param arguments    the main arguments as the launcher reported them
+ */
+public record RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
+                            String mainClass, List<String> arguments) {
+    public RuntimeConfig {
+        arguments = List.copyOf(arguments);
+    }
+}
