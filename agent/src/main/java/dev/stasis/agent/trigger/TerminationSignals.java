@@ -64,7 +64,7 @@ public final class TerminationSignals {
             try {
                 action.run();
             } catch (Throwable t) {
-                AgentLog.warn("on " + signal + ": " + t);
+                AgentLog.warn("handling " + signal + " failed, exiting as usual: " + t);
             }
             if (next == SignalHandler.SIG_DFL) {
                 // What the default disposition would have done to a JVM: exit with 128 + number.
