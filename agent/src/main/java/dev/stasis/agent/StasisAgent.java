@@ -47,6 +47,7 @@ public final class StasisAgent {
             return;
         }
         try {
+            ModuleOpener.openJavaBase(inst, StasisAgent.class.getModule());
             BootstrapInjector.injectRuntimeApi(inst);
             AgentStartup.start(options, inst, atLaunch);
         } catch (RestoreException e) {
