@@ -4,6 +4,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -90,6 +91,21 @@ class AgentLaunchIT {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("hello 499500" + System.lineSeparator());
         // Nothing from the JVM either, e.g. its class-data-sharing warning about an appended boot class path.
-        assertThat(r.stderr().lines()).allMatch(line -> line.startsWith("stasis: "));
+        assertThat(r.stderr()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void an_unusable_snapshot_directory_disables_the_agent_but_the_program_runs(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+        Files.writeString(dir.resolve("taken"), "a file, not a directory");
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=dir=taken",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello 499500" + System.lineSeparator());
+        assertThat(r.stderr()).startsWith("stasis: agent disabled, the program runs without checkpoints: cannot open the snapshot directory ")
+                .contains("taken").hasLineCount(1);
     }
 }
