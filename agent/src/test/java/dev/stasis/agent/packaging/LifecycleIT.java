@@ -160,4 +160,25 @@ class LifecycleIT {
             vm.detach();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void loading_the_agent_into_a_running_jvm_is_declined_and_the_program_runs_on(String java) throws Exception {
+        List<String> command = List.of(java, "-XX:+EnableDynamicAgentLoading", "-cp", dir.toString(), "Worker", "wait");
+        process = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("ready");
+
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(process.pid()));
+        try {
+            vm.loadAgent(JavaRun.agentJar().toAbsolutePath().toString(), "dir=" + snapshots);
+        } finally {
+            vm.detach();
+        }
+
+        assertThat(stderr()).isEqualTo("stasis: the agent cannot be loaded into a running JVM (its classes are already loaded "
+                + "uninstrumented); start the program with -javaagent:stasis-agent.jar" + System.lineSeparator());
+        assertThat(process.isAlive()).isTrue();
+        assertThat(snapshots).doesNotExist();
+    }
 }
