@@ -43,6 +43,12 @@ class LifecycleIT {
                     if (args.length > 0 && args[0].equals("exit")) {
                         System.exit(3);
                     }
+                    if (args.length > 0 && args[0].equals("work")) {
+                        for (int i = 0; i < 15; i++) {
+                            Thread.sleep(100);
+                        }
+                        System.out.println("end");
+                    }
                     if (args.length > 0 && args[0].equals("wait")) {
                         for (int i = 0; i < 1200; i++) {
                             Thread.sleep(100);
@@ -180,5 +186,18 @@ class LifecycleIT {
                 + "uninstrumented); start the program with -javaagent:stasis-agent.jar" + System.lineSeparator());
         assertThat(process.isAlive()).isTrue();
         assertThat(snapshots).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void interval_checkpoints_repeatedly_in_the_background_and_never_harms_the_program(String java) throws Exception {
+        BufferedReader out = start(java, ",interval=300ms,timeout=100ms,keep=100", "work");
+
+        assertThat(out.readLine()).isEqualTo("end");
+        assertThat(exitCode()).as(stderr()).isZero();
+        // Each attempt either committed a snapshot or printed one line with the engine's reason.
+        long failures = stderr().lines().filter(l -> l.startsWith("stasis: checkpoint failed: ")).count();
+        assertThat(stderr().lines()).allMatch(l -> l.startsWith("stasis: checkpoint failed: "));
+        assertThat(files("snapshot-").size() + failures).isGreaterThanOrEqualTo(2);
     }
 }
