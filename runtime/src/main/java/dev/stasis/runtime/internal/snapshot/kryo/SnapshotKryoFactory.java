@@ -18,6 +18,7 @@ import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channel;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Random;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The one place where the snapshot's Kryo is configured. The registrations below (ids and
@@ -63,6 +65,8 @@ public final class SnapshotKryoFactory {
 
         kryo.addDefaultSerializer(LinkedHashMap.class, perType(LinkedHashMapSerializer::new));
         kryo.addDefaultSerializer(EnumMap.class, perType(EnumMapSerializer::new));
+        kryo.addDefaultSerializer(Path.class, new PathSerializer());
+        kryo.addDefaultSerializer(Logger.class, new LoggerSerializer());
 
         refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
