@@ -133,6 +133,31 @@ class UncapturableObjectTest {
     }
 
     @Test
+    void a_graph_too_deep_for_the_writing_thread_asks_for_a_larger_stack() throws Exception {
+        List<Object> nested = new ArrayList<>();
+        List<Object> innermost = nested;
+        for (int i = 0; i < 200_000; i++) {
+            List<Object> next = new ArrayList<>();
+            innermost.add(next);
+            innermost = next;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread small = new Thread(null, () -> {
+            try {
+                write(Snapshots.frameHolding(nested));
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "small-stack", 256 << 10);
+        small.start();
+        small.join();
+
+        assertThat(failure[0]).isInstanceOf(UncapturableObjectException.class)
+                .hasMessageContaining("thread small-stack")
+                .hasMessageContaining("larger stack");
+    }
+
+    @Test
     void loggers_and_paths_are_saved_by_name() throws IOException {
         Logger logger = Logger.getLogger("stasis.test.logger");
         Path path = Path.of("/tmp/some/file.txt");
