@@ -41,6 +41,18 @@ class ApplicationThreadsTest {
     }
 
     @Test
+    void the_main_thread_is_found_from_any_thread() throws Exception {
+        Thread main = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("main"))
+                .findFirst().orElseThrow();
+        java.util.concurrent.CompletableFuture<Thread> found = new java.util.concurrent.CompletableFuture<>();
+        Thread other = new Thread(() -> found.complete(ApplicationThreads.mainThread()), "Attach Listener-like");
+        other.start();
+        other.join();
+
+        assertThat(found.get()).isSameAs(main);
+    }
+
+    @Test
     void an_idle_common_pool_worker_is_not_an_application_thread() throws Exception {
         java.util.concurrent.ForkJoinPool.commonPool().submit(() -> { }).get();
         Thread worker = null;
