@@ -35,6 +35,11 @@ public final class CheckpointCoordinator {
             throw new CheckpointException("cannot checkpoint: thread " + main.getName()
                     + " has ended, so there is no program state left to save");
         }
+        if (main == Thread.currentThread()) {
+            throw new CheckpointException("cannot checkpoint from thread " + main.getName()
+                    + " itself: it would wait for itself to stop. Request checkpoints from another thread "
+                    + "(JMX, interval=, the CLI).");
+        }
         List<String> others = threads.othersThan(main);
         if (!others.isEmpty()) {
             throw new CheckpointException("cannot checkpoint: this version checkpoints single-threaded programs; threads "

@@ -100,8 +100,8 @@ class CheckpointCoordinatorTest {
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main could not stop at a "
                         + "capturable point: at dev.stasis.runtime.internal.capture.ProtocolProgram.sorter(ProtocolProgram.java:")
-                .hasMessageContaining("java.util.TimSort.")
-                .hasMessageEndingWith(" is a JDK frame between application frames");
+                .hasMessageEndingWith("java.util.Arrays.sort is a JDK frame between application frames "
+                        + "(it calls back into dev.stasis.runtime.internal.capture.ProtocolProgram.compare)");
 
         assertRunsOnAndStops(program);
     }
@@ -184,6 +184,14 @@ class CheckpointCoordinatorTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void refuses_a_checkpoint_requested_by_the_thread_to_capture() {
+        assertThatThrownBy(() -> coordinator.capture(Thread.currentThread(), GENEROUS, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("it would wait for itself to stop");
+        assertThat(Stasis.pending).isFalse();
     }
 
     @Test

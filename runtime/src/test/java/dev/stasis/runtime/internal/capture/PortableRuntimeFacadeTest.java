@@ -1,7 +1,6 @@
 package dev.stasis.runtime.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.rt.Engine;
 import dev.stasis.rt.Stasis;
@@ -11,6 +10,7 @@ import dev.stasis.runtime.StasisRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +42,22 @@ class PortableRuntimeFacadeTest {
     }
 
     @Test
-    void a_refused_checkpoint_is_the_last_error_and_leaves_nothing_pending() {
+    void a_refused_checkpoint_is_the_last_error_and_leaves_nothing_pending() throws Exception {
         StasisRuntime runtime = StasisRuntime.portable(config("never"));
 
-        assertThatThrownBy(runtime::checkpoint).isInstanceOf(CheckpointException.class)
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread requester = new Thread(() -> {
+            try {
+                runtime.checkpoint();
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        }, "stasis-test-requester");
+        requester.start();
+        requester.join();
+
+        assertThat(failure.get()).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("this version checkpoints single-threaded programs");
 
         assertThat(runtime.lastError()).contains("this version checkpoints single-threaded programs");
