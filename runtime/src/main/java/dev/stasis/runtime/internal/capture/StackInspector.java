@@ -85,6 +85,14 @@ final class StackInspector {
         if (isJdk(frame.getClassName())) {
             return jdkFrameBetween(frames, index, applicationFrames);
         }
+        if (frame.getMethodName().equals("<init>") || frame.getMethodName().equals("<clinit>")) {
+            return Verdict.blocked(frame.toStackTraceElement(), method + " is a " + (frame.getMethodName()
+                    .equals("<init>") ? "constructor" : "static initialiser") + ", which is never captured: "
+                    + "a checkpoint waits until it returns");
+        }
+        if (frame.isNativeMethod()) {
+            return Verdict.blocked(frame.toStackTraceElement(), method + " is a native method");
+        }
         String skipped = registry.skipReason(key);
         if (skipped != null) {
             return Verdict.blocked(frame.toStackTraceElement(), method + frame.getDescriptor()

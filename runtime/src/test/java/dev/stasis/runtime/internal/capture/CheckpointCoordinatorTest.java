@@ -131,6 +131,18 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void times_out_inside_a_constructor() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::constructing);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageEndingWith("ProtocolProgram$Stepper.<init> is a constructor, which is never captured: "
+                        + "a checkpoint waits until it returns");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
     void times_out_while_the_thread_is_inside_a_synchronized_block() throws Exception {
         Thread program = start("app-main", ProtocolProgram::blockLoop);
 
