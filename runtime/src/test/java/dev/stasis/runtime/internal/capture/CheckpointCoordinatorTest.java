@@ -184,6 +184,29 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void gives_up_when_the_thread_ends_before_it_reaches_a_capturable_point() throws Exception {
+        CountDownLatch end = new CountDownLatch(1);
+        Thread program = start("app-main", () -> awaitQuietly(end));
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread requester = new Thread(programGroup.getParent(), () -> {
+            try {
+                coordinator.capture(program, Duration.ofMinutes(10), List::copyOf);
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        }, "stasis-test-checkpointer");
+        requester.start();
+        awaitPendingOr(failure);
+
+        end.countDown();
+
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CheckpointException.class)
+                .hasMessage("checkpoint abandoned: thread app-main ended before it reached a capturable point");
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
     void refuses_while_another_application_thread_runs() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Thread program = start("app-main", () -> awaitQuietly(release));
