@@ -15,6 +15,7 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.SerialVersionUIDAdder;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
@@ -52,7 +53,10 @@ public final class Instrumenter {
         try {
             ClassReader reader = new ClassReader(classBytes);
             reader.accept(original, ClassReader.SKIP_FRAMES);
-            reader.accept(work, ClassReader.SKIP_FRAMES);
+            hierarchy.register(new ClassHierarchy.ClassInfo(original.name, original.superName,
+                    List.copyOf(original.interfaces), (original.access & Opcodes.ACC_INTERFACE) != 0));
+            reader.accept(needsExplicitSerialVersionUid(original) ? new SerialVersionUIDAdder(work) : work,
+                    ClassReader.SKIP_FRAMES);
         } catch (RuntimeException e) {
             String name = "<unparseable class>";
             return new InstrumentationResult(name, null, fingerprint, Map.of(),
@@ -61,9 +65,21 @@ public final class Instrumenter {
         if ((work.access & Opcodes.ACC_MODULE) != 0 || isMarked(work)) {
             return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.of());
         }
-        hierarchy.register(new ClassHierarchy.ClassInfo(work.name, work.superName, List.copyOf(work.interfaces),
-                (work.access & Opcodes.ACC_INTERFACE) != 0));
         return new ClassRewrite(original, work, fingerprint).run();
+    }
+
+    /**
+     * A serializable class without a declared {@code serialVersionUID} gets the one its original
+     * shape implies: the added {@code <clinit>} would otherwise change the default one, and objects
+     * serialized by uninstrumented code would no longer deserialize (or the other way round).
+     */
+    private boolean needsExplicitSerialVersionUid(ClassNode type) {
+        if ((type.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ENUM | Opcodes.ACC_MODULE)) != 0
+                || "java/lang/Record".equals(type.superName)
+                || type.fields.stream().anyMatch(field -> "serialVersionUID".equals(field.name))) {
+            return false;
+        }
+        return hierarchy.isAssignable("java/io/Serializable", type.name);
     }
 
     private static boolean isMarked(ClassNode type) {

@@ -3,6 +3,7 @@ package dev.stasis.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
+import java.io.ObjectStreamClass;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -176,6 +177,18 @@ class InstrumenterTest {
         assertThat(result.skippedMethods().get(key)).contains("analysis");
         assertThat(result.instrumentedMethods()).containsOnlyKeys(GeneratedClasses.NAME + ".caller()I");
         assertThat(methodText(result.bytes(), "broken")).isEqualTo(methodText(original, "broken"));
+    }
+
+    @Test
+    void keeps_the_default_serial_version_uid_of_serializable_classes() throws Exception {
+        for (String target : List.of("SerializableTarget", "SerializableTarget$Child")) {
+            Class<?> original = Class.forName(InstrumentingLoader.TARGETS + target);
+
+            Class<?> instrumented = Rewinding.instrumented(target);
+
+            assertThat(ObjectStreamClass.lookup(instrumented).getSerialVersionUID()).as(target)
+                    .isEqualTo(ObjectStreamClass.lookup(original).getSerialVersionUID());
+        }
     }
 
     @Test
