@@ -103,9 +103,10 @@ class CaptureAndRewindTest {
 
     @Test
     void polls_at_back_edges_of_nested_loops_and_loops_inside_expressions() throws Exception {
-        Rewinding.Report report = Rewinding.sweep("LoopsTarget", 200);
+        // Every poll, including those of the loops inside "7 + switch (...)", which run with 7 on the stack.
+        Rewinding.Report report = Rewinding.sweep("LoopsTarget", 1000);
 
-        assertThat(report.captures()).isEqualTo(Math.min(report.polls(), 200));
+        assertThat(report.captures()).isEqualTo(report.polls());
         assertThat(report.points()).anyMatch(point -> point.startsWith("dev/stasis/agent/instrument/targets/"
                 + "LoopsTarget.run()Ljava/lang/String; @") && !point.endsWith("@0"));
     }
