@@ -2,6 +2,7 @@ package dev.stasis.agent.instrument;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stasis.rt.Frame;
 import java.io.Serializable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +34,20 @@ class CaptureAndRewindTest {
         assertThat(report.points()).contains(PRIMITIVES + ".run()Ljava/lang/String; @1",
                 PRIMITIVES + ".bump(I)I @1");
         assertThat(report.maxDepth()).isEqualTo(2);
+    }
+
+    @Test
+    void saves_only_live_locals() throws Exception {
+        Class<?> target = Rewinding.instrumented("PrimitivesTarget");
+        // Polls: run entry, run loop header, bump entry, bump loop header (the 4th).
+        Rewinding.ENGINE.arm(4, CaptureEngine.Mode.RELAUNCH);
+        Rewinding.run(target);
+        Rewinding.ENGINE.disarm();
+
+        Frame bump = Rewinding.ENGINE.captured().get(0);
+        assertThat(bump.method).isEqualTo(PRIMITIVES + ".bump(I)I");
+        assertThat(bump.point).isEqualTo(1);
+        assertThat(bump.ints).as("r and j; the parameter x is dead after r = x").containsExactly(42, 0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.stasis.agent.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,8 +83,9 @@ public final class ContinuationPass {
         Frame<BasicValue>[] frames = new Analyzer<>(new HierarchyVerifier(hierarchy, Type.getObjectType(owner)))
                 .analyze(owner, method);
         // Read every state before inserting code: frames are indexed by the current instruction order.
-        List<PointState> headerStates = statesAt(headers, frames);
-        List<PointState> callStates = statesAt(callLabels, frames);
+        BitSet[] live = LivenessAnalyzer.liveBefore(method);
+        List<PointState> headerStates = statesAt(headers, frames, live);
+        List<PointState> callStates = statesAt(callLabels, frames, live);
 
         int frameLocal = method.maxLocals;
         int spillBase = frameLocal + 1;
@@ -184,11 +186,11 @@ public final class ContinuationPass {
     }
 
     /** The state at each label, null where the code is unreachable. */
-    private List<PointState> statesAt(List<LabelNode> labels, Frame<BasicValue>[] frames) {
+    private List<PointState> statesAt(List<LabelNode> labels, Frame<BasicValue>[] frames, BitSet[] live) {
         List<PointState> states = new ArrayList<>();
         for (LabelNode label : labels) {
-            Frame<BasicValue> frame = frames[method.instructions.indexOf(label)];
-            states.add(frame == null ? null : PointState.of(frame));
+            int index = method.instructions.indexOf(label);
+            states.add(frames[index] == null ? null : PointState.of(frames[index], live[index]));
         }
         return states;
     }

@@ -1,6 +1,7 @@
 package dev.stasis.agent.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -54,12 +55,15 @@ public final class PointState {
         target.add(new Value(position, type, kind, index));
     }
 
-    /** Everything the analyser knows to be defined at a point; undefined (TOP) slots are dropped. */
-    public static PointState of(Frame<BasicValue> frame) {
+    /**
+     * The live locals the analyser knows to be defined at a point (undefined (TOP) and dead slots are
+     * dropped), and the whole operand stack.
+     */
+    public static PointState of(Frame<BasicValue> frame, BitSet live) {
         PointState state = new PointState();
         for (int slot = 0; slot < frame.getLocals(); slot++) {
             Type type = frame.getLocal(slot).getType();
-            if (type != null && type.getSort() != Type.VOID) {
+            if (type != null && type.getSort() != Type.VOID && live.get(slot)) {
                 state.add(state.locals, slot, type);
             }
         }
