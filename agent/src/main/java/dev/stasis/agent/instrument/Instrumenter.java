@@ -54,7 +54,8 @@ public final class Instrumenter {
             ClassReader reader = new ClassReader(classBytes);
             reader.accept(original, ClassReader.SKIP_FRAMES);
             hierarchy.register(new ClassHierarchy.ClassInfo(original.name, original.superName,
-                    List.copyOf(original.interfaces), (original.access & Opcodes.ACC_INTERFACE) != 0));
+                    List.copyOf(original.interfaces), (original.access & Opcodes.ACC_INTERFACE) != 0,
+                    (original.access & Opcodes.ACC_PUBLIC) != 0));
             reader.accept(needsExplicitSerialVersionUid(original) ? new SerialVersionUIDAdder(work) : work,
                     ClassReader.SKIP_FRAMES);
         } catch (RuntimeException e) {

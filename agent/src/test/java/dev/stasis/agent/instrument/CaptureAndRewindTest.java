@@ -127,6 +127,13 @@ class CaptureAndRewindTest {
     }
 
     @Test
+    void casts_restored_references_to_a_class_the_method_may_name() throws Exception {
+        Rewinding.Report report = Rewinding.sweep("AccessTarget", 200);
+
+        assertThat(report.captures()).isEqualTo(Math.min(report.polls(), 200));
+    }
+
+    @Test
     void records_the_class_initialisation_through_the_prologue() {
         Class<?> type = Rewinding.instrumented("StackBelowCallTarget");
         try {

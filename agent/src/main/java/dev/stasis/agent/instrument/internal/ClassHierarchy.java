@@ -18,10 +18,11 @@ import org.objectweb.asm.Opcodes;
  */
 public final class ClassHierarchy {
     /** What the hierarchy needs to know about one class. */
-    public record ClassInfo(String name, String superName, List<String> interfaces, boolean isInterface) {
+    public record ClassInfo(String name, String superName, List<String> interfaces, boolean isInterface,
+                            boolean isPublic) {
     }
 
-    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false);
+    private static final ClassInfo MISSING = new ClassInfo("", null, List.of(), false, false);
 
     private final ClassBytesSource source;
     private final Map<String, ClassInfo> cache = new ConcurrentHashMap<>();
@@ -49,7 +50,7 @@ public final class ClassHierarchy {
             }
             ClassReader reader = new ClassReader(bytes);
             return new ClassInfo(internalName, reader.getSuperName(), List.of(reader.getInterfaces()),
-                    (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0);
+                    (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0, (reader.getAccess() & Opcodes.ACC_PUBLIC) != 0);
         } catch (RuntimeException e) {
             return MISSING;
         }
@@ -98,6 +99,35 @@ public final class ClassHierarchy {
             todo.addAll(info.interfaces());
         }
         return false;
+    }
+
+    /**
+     * {@code internalName} or its nearest super class that code in {@code from} may name (in a
+     * {@code checkcast}): merged types can be package-private JDK classes such as
+     * {@code java/lang/AbstractStringBuilder}. Unknown classes are assumed accessible.
+     */
+    public String accessibleAncestor(String internalName, String from) {
+        String current = internalName;
+        while (current != null && !isAccessible(current, from)) {
+            current = superName(current);
+        }
+        return current == null ? "java/lang/Object" : current;
+    }
+
+    private boolean isAccessible(String internalName, String from) {
+        if (packageOf(internalName).equals(packageOf(from))) {
+            return true;
+        }
+        if (internalName.startsWith("jdk/internal/") || internalName.startsWith("sun/")) {
+            return false;
+        }
+        ClassInfo info = info(internalName);
+        return info == null || info.isPublic();
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
     }
 
     /** The most specific common super class, as the JVM's verifier merges two class types. */

@@ -171,7 +171,8 @@ public final class ContinuationPass {
         cold.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
         for (int k = 0; k < restores.length; k++) {
             cold.add(restores[k]);
-            cold.add(FrameCodeGenerator.restore(points.get(k).state(), frameLocal, points.get(k).resume()));
+            cold.add(FrameCodeGenerator.restore(points.get(k).state(), frameLocal, points.get(k).resume(),
+                    this::castable));
         }
         cold.add(bad);
         cold.add(FrameCodeGenerator.fail("stasis: cannot rewind " + key + ": the runtime handed no frame or a frame"
@@ -183,6 +184,19 @@ public final class ContinuationPass {
         insns.add(cold);
         method.maxLocals = spillBase + maxStackSlots(points);
         return points.size();
+    }
+
+    /** The type a restored reference is cast to: the analysed one, made nameable from this class. */
+    private Type castable(Type type) {
+        if (type.getSort() == Type.OBJECT) {
+            return Type.getObjectType(hierarchy.accessibleAncestor(type.getInternalName(), owner));
+        }
+        Type element = type.getElementType();
+        if (element.getSort() != Type.OBJECT) {
+            return type;
+        }
+        String accessible = hierarchy.accessibleAncestor(element.getInternalName(), owner);
+        return Type.getType("[".repeat(type.getDimensions()) + Type.getObjectType(accessible).getDescriptor());
     }
 
     /** The state at each label, null where the code is unreachable. */

@@ -2,6 +2,7 @@ package dev.stasis.agent.instrument.internal;
 
 import dev.stasis.agent.instrument.internal.PointState.Kind;
 import dev.stasis.agent.instrument.internal.PointState.Value;
+import java.util.function.UnaryOperator;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.FieldInsnNode;
@@ -75,15 +76,19 @@ public final class FrameCodeGenerator {
         return code;
     }
 
-    /** Reloads the locals and pushes the stack of {@code state} from the frame, then jumps to {@code resume}. */
-    public static InsnList restore(PointState state, int frameLocal, LabelNode resume) {
+    /**
+     * Reloads the locals and pushes the stack of {@code state} from the frame, then jumps to
+     * {@code resume}. References are cast to their analysed type, or to its nearest super class
+     * that {@code castable} says the method's class may name.
+     */
+    public static InsnList restore(PointState state, int frameLocal, LabelNode resume, UnaryOperator<Type> castable) {
         InsnList code = new InsnList();
         for (Value value : state.locals()) {
-            loadFromFrame(code, value, frameLocal);
+            loadFromFrame(code, value, frameLocal, castable);
             code.add(new VarInsnNode(value.type().getOpcode(Opcodes.ISTORE), value.position()));
         }
         for (Value value : state.stack()) {
-            loadFromFrame(code, value, frameLocal);
+            loadFromFrame(code, value, frameLocal, castable);
         }
         code.add(new JumpInsnNode(Opcodes.GOTO, resume));
         return code;
@@ -110,7 +115,7 @@ public final class FrameCodeGenerator {
         code.add(new InsnNode(value.kind().element.getOpcode(Opcodes.IASTORE)));
     }
 
-    private static void loadFromFrame(InsnList code, Value value, int frameLocal) {
+    private static void loadFromFrame(InsnList code, Value value, int frameLocal, UnaryOperator<Type> castable) {
         if (value.kind() == Kind.NULL) {
             code.add(new InsnNode(Opcodes.ACONST_NULL));
             return;
@@ -119,9 +124,10 @@ public final class FrameCodeGenerator {
         code.add(new FieldInsnNode(Opcodes.GETFIELD, FRAME, value.kind().field, value.kind().descriptor));
         code.add(pushInt(value.index()));
         code.add(new InsnNode(value.kind().element.getOpcode(Opcodes.IALOAD)));
-        if (value.kind() == Kind.REFS && !"java/lang/Object".equals(value.type().getInternalName())) {
-            code.add(new TypeInsnNode(Opcodes.CHECKCAST, value.type().getSort() == Type.ARRAY
-                    ? value.type().getDescriptor() : value.type().getInternalName()));
+        Type cast = value.kind() == Kind.REFS ? castable.apply(value.type()) : null;
+        if (cast != null && !"java/lang/Object".equals(cast.getInternalName())) {
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, cast.getSort() == Type.ARRAY
+                    ? cast.getDescriptor() : cast.getInternalName()));
         }
     }
 
