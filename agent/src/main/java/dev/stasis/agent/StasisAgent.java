@@ -47,6 +47,7 @@ public final class StasisAgent {
             return;
         }
         try {
+            ModuleOpener.openJavaBase(inst, StasisAgent.class.getModule());
             BootstrapInjector.injectRuntimeApi(inst);
             AgentStartup.start(options, inst, atLaunch);
         } catch (RestoreException e) {
@@ -57,8 +58,15 @@ public final class StasisAgent {
     }
 
     private static void disabled(Throwable t) {
-        AgentLog.warn("agent disabled, the program runs without checkpoints: " + t);
+        AgentLog.warn("agent disabled, the program runs without checkpoints: " + reason(t));
         AgentLog.debug(t);
+    }
+
+    /** An I/O problem is best told by its message alone (it names the path); anything else by its type too. */
+    private static String reason(Throwable t) {
+        boolean io = t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException;
+        String reason = io && t.getMessage() != null ? t.getMessage() : t.toString();
+        return reason.startsWith("stasis: ") ? reason.substring("stasis: ".length()) : reason;
     }
 
     /** Halt, not exit: no shutdown hook of a half-started agent or program may run. */
