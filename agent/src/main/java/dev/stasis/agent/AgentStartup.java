@@ -55,13 +55,15 @@ final class AgentStartup {
         }
     }
 
+    /** Runs on the thread that will run {@code main} (premain's thread). */
     private static void startTriggers(StasisRuntime runtime, AgentOptions options) {
         try {
+            Thread main = Thread.currentThread();
             TerminationSignals signals = new TerminationSignals();
             signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> { });
-            FinishOnExit.install(runtime, signals);
+            FinishOnExit finish = FinishOnExit.install(runtime, signals);
             if (options.interval() != null) {
-                IntervalTrigger.start(runtime, options.interval());
+                IntervalTrigger.start(runtime, options.interval(), () -> main.isAlive() && !finish.exiting());
             }
         } catch (Throwable t) {
             AgentLog.warn("checkpoint triggers not started: " + t);

@@ -3,6 +3,7 @@ package dev.stasis.agent.trigger;
 import dev.stasis.agent.AgentLog;
 import dev.stasis.runtime.StasisRuntime;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,18 +17,27 @@ public final class FinishOnExit implements Runnable {
 
     private final StasisRuntime runtime;
     private final BooleanSupplier interrupted;
+    private final AtomicBoolean exiting = new AtomicBoolean();
 
     FinishOnExit(StasisRuntime runtime, BooleanSupplier interrupted) {
         this.runtime = runtime;
         this.interrupted = interrupted;
     }
 
-    public static void install(StasisRuntime runtime, TerminationSignals signals) {
-        Runtime.getRuntime().addShutdownHook(new Thread(new FinishOnExit(runtime, signals::arrived), THREAD_NAME));
+    public static FinishOnExit install(StasisRuntime runtime, TerminationSignals signals) {
+        FinishOnExit hook = new FinishOnExit(runtime, signals::arrived);
+        Runtime.getRuntime().addShutdownHook(new Thread(hook, THREAD_NAME));
+        return hook;
+    }
+
+    /** True once the JVM runs its shutdown hooks: no checkpoint should start any more. */
+    public boolean exiting() {
+        return exiting.get();
     }
 
     @Override
     public void run() {
+        exiting.set(true);
         if (interrupted.getAsBoolean()) {
             return;
         }

@@ -237,4 +237,23 @@ class LifecycleIT {
         assertThat(printed).as("main continued, not restarted").isEmpty();
         assertThat(process.isAlive()).isTrue();
     }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void include_and_exclude_decide_what_is_instrumented_and_so_what_can_be_captured(String java) throws Exception {
+        start(java, ",include=Worker,timeout=2s", "wait");
+        assertThat(checkpointViaCli(java).exitCode()).as(stderr()).isZero();
+        process.destroyForcibly().waitFor();
+
+        start(java, ",exclude=Worker,timeout=1s", "wait");
+        JavaRun.Result refused = checkpointViaCli(java);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).startsWith("stasis: checkpoint of " + process.pid() + " failed: ").contains("Worker.main");
+        assertThat(process.isAlive()).as("a refused checkpoint leaves the program running").isTrue();
+    }
+
+    private JavaRun.Result checkpointViaCli(String java) throws Exception {
+        return JavaRun.run(dir, List.of(java, "-jar", JavaRun.agentJar().toAbsolutePath().toString(),
+                "checkpoint", Long.toString(process.pid())));
+    }
 }

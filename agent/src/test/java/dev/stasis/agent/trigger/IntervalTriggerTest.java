@@ -13,7 +13,7 @@ class IntervalTriggerTest {
     @Test
     void checkpoints_repeatedly_on_a_daemon_thread_named_stasis_interval() throws Exception {
         FakeRuntime runtime = new FakeRuntime();
-        Thread thread = IntervalTrigger.start(runtime, Duration.ofMillis(20));
+        Thread thread = IntervalTrigger.start(runtime, Duration.ofMillis(20), () -> true);
         try {
             assertThat(thread.getName()).isEqualTo("stasis-interval");
             assertThat(thread.isDaemon()).isTrue();
@@ -33,7 +33,7 @@ class IntervalTriggerTest {
     void a_failed_checkpoint_is_one_stderr_line_and_never_thrown() {
         FakeRuntime runtime = new FakeRuntime().failingWith("thread main did not reach a safepoint within 10s: blocked in com.acme.Job.run");
         try (StderrCapture err = new StderrCapture()) {
-            new IntervalTrigger(runtime, Duration.ofSeconds(1)).checkpointOnce();
+            assertThat(new IntervalTrigger(runtime, Duration.ofSeconds(1), () -> true).checkpointOnce()).isTrue();
 
             assertThat(err.text()).isEqualTo("stasis: checkpoint failed: thread main did not reach a safepoint within 10s: "
                     + "blocked in com.acme.Job.run" + System.lineSeparator());
@@ -44,9 +44,30 @@ class IntervalTriggerTest {
     void an_unexpected_engine_error_is_one_line_too() {
         FakeRuntime runtime = new FakeRuntime().crashingWith(new IllegalStateException("boom"));
         try (StderrCapture err = new StderrCapture()) {
-            new IntervalTrigger(runtime, Duration.ofSeconds(1)).checkpointOnce();
+            assertThat(new IntervalTrigger(runtime, Duration.ofSeconds(1), () -> true).checkpointOnce()).isTrue();
 
             assertThat(err.text()).isEqualTo("stasis: checkpoint failed: java.lang.IllegalStateException: boom" + System.lineSeparator());
         }
+    }
+
+    @Test
+    void a_failure_after_the_program_ended_is_silent_and_stops_the_trigger() {
+        FakeRuntime runtime = new FakeRuntime().failingWith("cannot checkpoint: thread main has ended");
+        try (StderrCapture err = new StderrCapture()) {
+            assertThat(new IntervalTrigger(runtime, Duration.ofSeconds(1), () -> false).checkpointOnce()).isFalse();
+
+            assertThat(err.text()).isEmpty();
+        }
+    }
+
+    @Test
+    void stops_without_a_checkpoint_once_the_program_is_over() throws Exception {
+        FakeRuntime runtime = new FakeRuntime();
+        Thread thread = IntervalTrigger.start(runtime, Duration.ofMillis(10), () -> false);
+
+        thread.join(10_000);
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(runtime.checkpointCalls()).isZero();
     }
 }

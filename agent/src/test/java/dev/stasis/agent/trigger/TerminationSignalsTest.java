@@ -87,9 +87,13 @@ class TerminationSignalsTest {
     void finish_hook_marks_the_run_finished_after_an_orderly_end() {
         FakeRuntime runtime = new FakeRuntime();
 
-        new FinishOnExit(runtime, () -> false).run();
+        FinishOnExit hook = new FinishOnExit(runtime, () -> false);
+        assertThat(hook.exiting()).isFalse();
+
+        hook.run();
 
         assertThat(runtime.finished()).isTrue();
+        assertThat(hook.exiting()).as("tells the interval trigger to stop").isTrue();
     }
 
     @Test
