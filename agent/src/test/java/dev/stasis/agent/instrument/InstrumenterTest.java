@@ -39,7 +39,7 @@ class InstrumenterTest {
                 .containsEntry(TARGETS + "DispatchTarget.fib(I)J", 3)
                 .containsEntry(TARGETS + "DispatchTarget.sum(I)I", 2)
                 .containsEntry(TARGETS + "DispatchTarget.deep(I)I", 3)
-                .containsEntry(TARGETS + "DispatchTarget.run()Ljava/lang/String;", 5);
+                .containsEntry(TARGETS + "DispatchTarget.run()Ljava/lang/String;", 7);
         assertThat(result.skippedMethods()).isEmpty();
     }
 

@@ -91,6 +91,7 @@ public final class ContinuationPass {
         int spillBase = frameLocal + 1;
         Type returnType = Type.getReturnType(method.desc);
         LabelNode redispatch = new LabelNode();
+        LabelNode unwind = new LabelNode();
         List<Point> points = new ArrayList<>();
 
         LabelNode body = new LabelNode();
@@ -106,7 +107,7 @@ public final class ContinuationPass {
         entrySlowPath.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
         entrySlowPath.add(FrameCodeGenerator.callStasis("poll", "()Z"));
         entrySlowPath.add(new JumpInsnNode(Opcodes.IFEQ, body));
-        entrySlowPath.add(FrameCodeGenerator.save(entry, key, 0, frameLocal, spillBase, redispatch, returnType));
+        entrySlowPath.add(FrameCodeGenerator.save(entry, key, 0, frameLocal, spillBase, unwind));
         points.add(new Point(entry, body, entrySlowPath));
 
         for (int i = 0; i < headers.size(); i++) {
@@ -124,8 +125,7 @@ public final class ContinuationPass {
             slowPath.add(slow);
             slowPath.add(FrameCodeGenerator.callStasis("poll", "()Z"));
             slowPath.add(new JumpInsnNode(Opcodes.IFEQ, cont));
-            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, redispatch,
-                    returnType));
+            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
             points.add(new Point(state, cont, slowPath));
         }
         for (int i = 0; i < calls.size(); i++) {
@@ -147,13 +147,13 @@ public final class ContinuationPass {
             if (resultSize > 0) {
                 slowPath.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
             }
-            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, redispatch,
-                    returnType));
+            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
             points.add(new Point(state, callLabel, slowPath));
         }
 
         InsnList cold = new InsnList();
         points.forEach(point -> cold.add(point.slowPath()));
+        cold.add(FrameCodeGenerator.unwindTail(unwind, frameLocal, redispatch, returnType));
         LabelNode bad = new LabelNode();
         cold.add(redispatch);
         cold.add(new LdcInsnNode(key));
