@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.rt.Frame;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +145,21 @@ class SnapshotRoundTripTest {
         assertThat(back[10]).isSameAs(Collections.emptyList());
         assertThat(back[11]).isEqualTo(Map.of("one", 1));
         assertThat(new ArrayList<>((Set<?>) back[12])).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
+    void immutable_lists_with_nulls_and_sub_lists_round_trip() throws IOException {
+        List<String> withNull = Stream.of("a", null, "c").toList();
+        List<Integer> sub = List.of(1, 2, 3, 4).subList(1, 3);
+
+        Object[] back = Snapshots.roundTrip(dir, withNull, sub, List.of(5));
+
+        assertThat(back[0]).isEqualTo(Arrays.asList("a", null, "c"));
+        assertThat(back[1]).isEqualTo(List.of(2, 3));
+        assertThat(back[2]).isEqualTo(List.of(5));
+        assertThatThrownBy(() -> ((List<?>) back[2]).contains(null)).isInstanceOf(NullPointerException.class);
+        @SuppressWarnings("unchecked") List<Object> readOnly = (List<Object>) back[0];
+        assertThatThrownBy(() -> readOnly.add("d")).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

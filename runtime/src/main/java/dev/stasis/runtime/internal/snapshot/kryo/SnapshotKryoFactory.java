@@ -65,6 +65,9 @@ public final class SnapshotKryoFactory {
 
         kryo.addDefaultSerializer(LinkedHashMap.class, perType(LinkedHashMapSerializer::new));
         kryo.addDefaultSerializer(EnumMap.class, perType(EnumMapSerializer::new));
+        for (Class<?> immutableList : ImmutableListSerializer.TYPES) {
+            kryo.addDefaultSerializer(immutableList, new ImmutableListSerializer());
+        }
         kryo.addDefaultSerializer(Path.class, new PathSerializer());
         kryo.addDefaultSerializer(Logger.class, new LoggerSerializer());
 
