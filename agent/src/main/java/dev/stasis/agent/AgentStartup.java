@@ -25,21 +25,15 @@ final class AgentStartup {
     private AgentStartup() {
     }
 
-    /**
-     * @param atLaunch premain (restores a snapshot) rather than a dynamic attach (never restores:
-     *                 the program is already running)
-     * @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM
-     */
-    static void start(AgentOptions options, Instrumentation inst, boolean atLaunch) throws RestoreException {
+    /** @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM */
+    static void start(AgentOptions options, Instrumentation inst) throws RestoreException {
         LaunchCommand launch = LaunchCommand.ofThisJvm();
         StasisRuntime runtime = StasisRuntime.portable(new RuntimeConfig(options.directory(),
-                atLaunch ? options.restore() : "never", options.timeout(), options.keep(),
+                options.restore(), options.timeout(), options.keep(),
                 launch.mainClass(), launch.arguments()));
         inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
                 ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
-        if (atLaunch) {
-            restore(runtime);
-        }
+        restore(runtime);
         try {
             Checkpointer.register(runtime, ManagementFactory.getPlatformMBeanServer());
         } catch (Throwable t) {

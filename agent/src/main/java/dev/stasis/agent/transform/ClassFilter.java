@@ -33,7 +33,7 @@ public final class ClassFilter {
         this.exclude = List.copyOf(exclude);
     }
 
-    /** @param className internal name, null for hidden classes (which are never rewritten) */
+    /** @param className internal name; null (not known) is never rewritten */
     public boolean accepts(ClassLoader loader, String className) {
         if (loader == null || loader == platform || className == null) {
             return false;

@@ -108,4 +108,17 @@ class AgentLaunchIT {
         assertThat(r.stderr()).startsWith("stasis: agent disabled, the program runs without checkpoints: cannot open the snapshot directory ")
                 .contains("taken").hasLineCount(1);
     }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_snapshot_that_cannot_be_resumed_stops_the_launch_with_exit_code_2(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=restore=42",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).startsWith("stasis: snapshot 42 ").hasLineCount(1);
+    }
 }

@@ -43,6 +43,12 @@ class LifecycleIT {
                     if (args.length > 0 && args[0].equals("exit")) {
                         System.exit(3);
                     }
+                    if (args.length > 0 && args[0].equals("work")) {
+                        for (int i = 0; i < 15; i++) {
+                            Thread.sleep(100);
+                        }
+                        System.out.println("end");
+                    }
                     if (args.length > 0 && args[0].equals("wait")) {
                         for (int i = 0; i < 1200; i++) {
                             Thread.sleep(100);
@@ -159,5 +165,39 @@ class LifecycleIT {
         } finally {
             vm.detach();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void loading_the_agent_into_a_running_jvm_is_declined_and_the_program_runs_on(String java) throws Exception {
+        List<String> command = List.of(java, "-XX:+EnableDynamicAgentLoading", "-cp", dir.toString(), "Worker", "wait");
+        process = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).isEqualTo("ready");
+
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(process.pid()));
+        try {
+            vm.loadAgent(JavaRun.agentJar().toAbsolutePath().toString(), "dir=" + snapshots);
+        } finally {
+            vm.detach();
+        }
+
+        assertThat(stderr()).isEqualTo("stasis: the agent cannot be loaded into a running JVM (its classes are already loaded "
+                + "uninstrumented); start the program with -javaagent:stasis-agent.jar" + System.lineSeparator());
+        assertThat(process.isAlive()).isTrue();
+        assertThat(snapshots).doesNotExist();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void interval_checkpoints_repeatedly_in_the_background_and_never_harms_the_program(String java) throws Exception {
+        BufferedReader out = start(java, ",interval=300ms,timeout=100ms,keep=100", "work");
+
+        assertThat(out.readLine()).isEqualTo("end");
+        assertThat(exitCode()).as(stderr()).isZero();
+        // Each attempt either committed a snapshot or printed one line with the engine's reason.
+        long failures = stderr().lines().filter(l -> l.startsWith("stasis: checkpoint failed: ")).count();
+        assertThat(stderr().lines()).allMatch(l -> l.startsWith("stasis: checkpoint failed: "));
+        assertThat(files("snapshot-").size() + failures).isGreaterThanOrEqualTo(2);
     }
 }

@@ -27,7 +27,7 @@ class ClassFilterTest {
     }
 
     @Test
-    void never_touches_hidden_classes_which_have_no_name() {
+    void never_touches_a_class_whose_name_is_unknown() {
         assertThat(all.accepts(app, null)).isFalse();
     }
 
