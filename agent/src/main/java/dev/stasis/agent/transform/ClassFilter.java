@@ -13,7 +13,9 @@ import java.util.List;
  * unwinding.
  */
 public final class ClassFilter {
-    private static final List<String> NEVER = List.of("dev/stasis/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+    /** Stasis's own packages, not all of {@code dev/stasis/}: the samples in {@code dev/stasis/samples/} are applications. */
+    private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
+            "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
 
     private final List<String> include;
     private final List<String> exclude;
