@@ -66,7 +66,7 @@ public final class Instrumenter {
         if ((work.access & Opcodes.ACC_MODULE) != 0 || isMarked(work)) {
             return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.of());
         }
-        return new ClassRewrite(original, work, fingerprint).run();
+        return new ClassRewrite(classBytes, original, work, fingerprint).run();
     }
 
     /**
@@ -89,13 +89,15 @@ public final class Instrumenter {
 
     /** The state of rewriting one class. */
     private final class ClassRewrite {
+        private final byte[] originalBytes;
         private final ClassNode original;
         private final ClassNode work;
         private final String fingerprint;
         private final Map<String, Integer> instrumented = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
 
-        ClassRewrite(ClassNode original, ClassNode work, String fingerprint) {
+        ClassRewrite(byte[] originalBytes, ClassNode original, ClassNode work, String fingerprint) {
+            this.originalBytes = originalBytes;
             this.original = original;
             this.work = work;
             this.fingerprint = fingerprint;
@@ -105,7 +107,8 @@ public final class Instrumenter {
             boolean hasJsr = work.methods.stream().anyMatch(Instrumenter::hasJsr);
             int major = work.version & 0xFFFF;
             boolean computeFrames = !(hasJsr && major <= Opcodes.V1_6);
-            if (computeFrames && major < Opcodes.V1_6) {
+            boolean versionRaised = computeFrames && major < Opcodes.V1_6;
+            if (versionRaised) {
                 work.version = Opcodes.V1_6;
             }
             for (int i = 0; i < work.methods.size(); i++) {
@@ -117,6 +120,9 @@ public final class Instrumenter {
                     | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC;
             work.fields.add(new FieldNode(markerAccess, MARKER_FIELD, "Z", null, 1));
             byte[] bytes = write(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+            if (bytes != null && computeFrames && !versionRaised) {
+                bytes = keepOriginalFrames(bytes);
+            }
             return new InstrumentationResult(work.name, bytes, fingerprint, Map.copyOf(instrumented),
                     Map.copyOf(skipped));
         }
@@ -174,6 +180,39 @@ public final class Instrumenter {
                     skipped.put(work.name, "stasis: cannot write the class: " + e + "; the class runs uninstrumented");
                     return null;
                 }
+            }
+        }
+
+        /**
+         * Puts back the original code and stack map frames of every method that got no points:
+         * frames computed from a partly unreadable hierarchy could be less precise than javac's and
+         * fail verification of code we never meant to touch. Lambda call sites are relinked again.
+         */
+        private byte[] keepOriginalFrames(byte[] computed) {
+            try {
+                ClassNode framed = new ClassNode();
+                new ClassReader(originalBytes).accept(framed, 0);
+                ClassNode result = new ClassNode();
+                new ClassReader(computed).accept(result, 0);
+                for (int i = 0; i < result.methods.size(); i++) {
+                    MethodNode method = result.methods.get(i);
+                    String key = InstrumentedClasses.key(work.name, method.name, method.desc);
+                    MethodNode originalMethod = framed.methods.stream()
+                            .filter(m -> m.name.equals(method.name) && m.desc.equals(method.desc))
+                            .findFirst().orElse(null);
+                    if (originalMethod == null || instrumented.containsKey(key) || "<clinit>".equals(method.name)) {
+                        continue;
+                    }
+                    if (!skipped.containsKey(key)) {
+                        LambdaPass.makeLambdasSerializable(originalMethod);
+                    }
+                    result.methods.set(i, originalMethod);
+                }
+                ClassWriter writer = new ClassWriter(0);
+                result.accept(writer);
+                return writer.toByteArray();
+            } catch (RuntimeException e) {
+                return computed;
             }
         }
 

@@ -56,6 +56,19 @@ class InstrumenterTest {
     }
 
     @Test
+    void keeps_javac_frames_of_untouched_methods_when_the_hierarchy_cannot_be_read() throws Exception {
+        Instrumenter blind = new Instrumenter(name -> null);
+        byte[] original = targetBytes("FramesTarget");
+
+        InstrumentationResult result = blind.instrument(original);
+
+        assertThat(result.instrumentedMethods()).containsOnlyKeys(TARGETS + "FramesTarget.loop(I)I");
+        Class<?> loaded = GeneratedClasses.define(result.bytes());
+        assertThat(loaded.getMethod("pick", boolean.class).invoke(null, false)).isEqualTo(2);
+        assertThat(loaded.getMethod("loop", int.class).invoke(null, 4)).isEqualTo(6);
+    }
+
+    @Test
     void never_instruments_the_same_bytes_twice() {
         InstrumentationResult first = instrument(targetBytes("LoopsTarget"));
 
