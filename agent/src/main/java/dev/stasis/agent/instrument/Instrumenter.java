@@ -163,17 +163,20 @@ public final class Instrumenter {
         private byte[] write(int flags) {
             while (true) {
                 try {
-                    ClassWriter writer = new HierarchyClassWriter(flags, hierarchy);
+                    HierarchyClassWriter writer = new HierarchyClassWriter(flags, hierarchy);
                     work.accept(writer);
-                    return writer.toByteArray();
+                    byte[] bytes = writer.toByteArray();
+                    if (!revertMethodsWithUnknownTypes(writer, flags)) {
+                        return bytes;
+                    }
                 } catch (MethodTooLargeException e) {
                     int index = indexOf(e.getMethodName(), e.getDescriptor());
-                    String key = InstrumentedClasses.key(work.name, e.getMethodName(), e.getDescriptor());
                     if (index < 0 || work.methods.get(index) == original.methods.get(index)) {
                         skipped.put(work.name, "stasis: cannot write the class: " + e.getMessage()
                                 + "; the class runs uninstrumented");
                         return null;
                     }
+                    String key = InstrumentedClasses.key(work.name, e.getMethodName(), e.getDescriptor());
                     revert(index, key, "too large after instrumentation (" + e.getCodeSize()
                             + " bytes of code); left as it was");
                 } catch (RuntimeException e) {
@@ -181,6 +184,46 @@ public final class Instrumenter {
                     return null;
                 }
             }
+        }
+
+        /**
+         * When frames merged a class that could not be read, finds the rewritten methods whose own
+         * frames need it (each written alone) and puts them back as they were; true if any.
+         */
+        private boolean revertMethodsWithUnknownTypes(HierarchyClassWriter writer, int flags) {
+            if (writer.firstUnknownType() == null) {
+                return false;
+            }
+            boolean reverted = false;
+            for (int i = 0; i < work.methods.size(); i++) {
+                MethodNode method = work.methods.get(i);
+                String key = InstrumentedClasses.key(work.name, method.name, method.desc);
+                String unknown = instrumented.containsKey(key) ? unknownTypeInFramesOf(method, flags) : null;
+                if (unknown != null) {
+                    revert(i, key, "the class file of " + unknown + " cannot be read, so the stack map frames of"
+                            + " the rewritten method cannot be computed safely; left as it was");
+                    reverted = true;
+                }
+            }
+            return reverted;
+        }
+
+        private String unknownTypeInFramesOf(MethodNode method, int flags) {
+            ClassNode alone = new ClassNode();
+            alone.version = work.version;
+            alone.access = work.access;
+            alone.name = work.name;
+            alone.superName = work.superName;
+            alone.interfaces = work.interfaces;
+            alone.methods.add(method);
+            HierarchyClassWriter probe = new HierarchyClassWriter(flags, hierarchy);
+            try {
+                alone.accept(probe);
+                probe.toByteArray();
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return probe.firstUnknownType();
         }
 
         /**

@@ -63,7 +63,11 @@ class InstrumenterTest {
         InstrumentationResult result = blind.instrument(original);
 
         assertThat(result.instrumentedMethods()).containsOnlyKeys(TARGETS + "FramesTarget.loop(I)I");
+        assertThat(result.skippedMethods()).containsOnlyKeys(TARGETS + "FramesTarget.pickAndLoop(Z)I");
+        assertThat(result.skippedMethods().get(TARGETS + "FramesTarget.pickAndLoop(Z)I"))
+                .contains("class file of " + TARGETS + "FramesTarget$");
         Class<?> loaded = GeneratedClasses.define(result.bytes());
+        assertThat(loaded.getMethod("pickAndLoop", boolean.class).invoke(null, true)).isEqualTo(4);
         assertThat(loaded.getMethod("pick", boolean.class).invoke(null, false)).isEqualTo(2);
         assertThat(loaded.getMethod("loop", int.class).invoke(null, 4)).isEqualTo(6);
     }

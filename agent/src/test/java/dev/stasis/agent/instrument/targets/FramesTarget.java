@@ -18,6 +18,12 @@ public final class FramesTarget {
         return s;
     }
 
+    /** Has a call point and the same merge: cannot be instrumented without the hierarchy. */
+    public static int pickAndLoop(boolean first) {
+        A chosen = first ? new B() : new C();
+        return chosen.id + loop(2);
+    }
+
     public static class A {
         public int id = 1;
     }
