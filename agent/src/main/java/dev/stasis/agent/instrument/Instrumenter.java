@@ -227,7 +227,8 @@ public final class Instrumenter {
         }
 
         /**
-         * Puts back the original code and stack map frames of every method that got no points:
+         * Puts back the original code and stack map frames of every method that got no points (and of
+         * the static initialiser, under its prologue):
          * frames computed from a partly unreadable hierarchy could be less precise than javac's and
          * fail verification of code we never meant to touch. Lambda call sites are relinked again.
          */
@@ -243,11 +244,14 @@ public final class Instrumenter {
                     MethodNode originalMethod = framed.methods.stream()
                             .filter(m -> m.name.equals(method.name) && m.desc.equals(method.desc))
                             .findFirst().orElse(null);
-                    if (originalMethod == null || instrumented.containsKey(key) || "<clinit>".equals(method.name)) {
+                    if (originalMethod == null || instrumented.containsKey(key)) {
                         continue;
                     }
                     if (!skipped.containsKey(key)) {
                         LambdaPass.makeLambdasSerializable(originalMethod);
+                    }
+                    if ("<clinit>".equals(method.name)) {
+                        ClinitPass.prependPrologue(result, originalMethod, true);
                     }
                     result.methods.set(i, originalMethod);
                 }
