@@ -95,6 +95,8 @@ public final class Instrumenter {
         private final String fingerprint;
         private final Map<String, Integer> instrumented = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
+        private int originalVersion;
+        private boolean versionRaised;
 
         ClassRewrite(byte[] originalBytes, ClassNode original, ClassNode work, String fingerprint) {
             this.originalBytes = originalBytes;
@@ -104,10 +106,20 @@ public final class Instrumenter {
         }
 
         InstrumentationResult run() {
+            try {
+                return rewrite();
+            } catch (RuntimeException e) {
+                return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.of(work.name,
+                        "stasis: cannot instrument the class (" + e + "); the class runs uninstrumented"));
+            }
+        }
+
+        private InstrumentationResult rewrite() {
             boolean hasJsr = work.methods.stream().anyMatch(Instrumenter::hasJsr);
+            originalVersion = work.version;
             int major = work.version & 0xFFFF;
             boolean computeFrames = !(hasJsr && major <= Opcodes.V1_6);
-            boolean versionRaised = computeFrames && major < Opcodes.V1_6;
+            versionRaised = computeFrames && major < Opcodes.V1_6;
             if (versionRaised) {
                 work.version = Opcodes.V1_6;
             }
@@ -160,12 +172,20 @@ public final class Instrumenter {
             skipped.put(key, reason);
         }
 
-        private byte[] write(int flags) {
+        private byte[] write(int initialFlags) {
+            int flags = initialFlags;
             while (true) {
                 try {
                     HierarchyClassWriter writer = new HierarchyClassWriter(flags, hierarchy);
                     work.accept(writer);
                     byte[] bytes = writer.toByteArray();
+                    if (versionRaised && writer.firstUnknownType() != null) {
+                        // Frames for every method would rest on guesses: keep the old version, which needs none.
+                        work.version = originalVersion;
+                        versionRaised = false;
+                        flags = ClassWriter.COMPUTE_MAXS;
+                        continue;
+                    }
                     if (!revertMethodsWithUnknownTypes(writer, flags)) {
                         return bytes;
                     }

@@ -155,6 +155,20 @@ class InstrumenterTest {
     }
 
     @Test
+    void keeps_an_old_class_version_when_frames_would_rest_on_unreadable_classes() throws Exception {
+        InstrumentationResult result = new Instrumenter(name -> null)
+                .instrument(GeneratedClasses.generate(Opcodes.V1_5, GeneratedClasses::mergingMethod));
+
+        InstrumentingLoader.verify(result.bytes(), getClass().getClassLoader());
+        assertThat(classNode(result.bytes()).version).isEqualTo(Opcodes.V1_5);
+        assertThat(result.instrumentedMethods()).containsOnlyKeys(GeneratedClasses.NAME + ".caller()I",
+                GeneratedClasses.NAME + ".merge(Z)Ljava/lang/String;");
+        Class<?> loaded = GeneratedClasses.define(result.bytes());
+        assertThat(loaded.getMethod("merge", boolean.class).invoke(null, false)).isEqualTo("buffer");
+        assertThat(loaded.getMethod("caller").invoke(null)).isEqualTo(2);
+    }
+
+    @Test
     void skips_a_method_whose_new_without_dup_lives_across_a_call() throws Exception {
         byte[] original = GeneratedClasses.generate(Opcodes.V1_5, GeneratedClasses::newWithoutDup);
 
