@@ -11,14 +11,14 @@ cd "$(dirname "$0")"
 AGENT=agent/target/stasis-agent.jar
 SAMPLES=samples/target/stasis-samples.jar
 JAVA=${JAVA:-java}
-STEPS=${STEPS:-80000000}
+STEPS=${STEPS:-60000000}
 RUN_SECONDS=${RUN_SECONDS:-6}
 
 say() { printf '\n== %s\n' "$*"; }
 show() { printf '$ %s\n' "$*"; }
 # Only our own lines from the JVM's stderr (the JVM may add a CDS warning when the agent extends the boot path).
 stasis_lines() { grep '^stasis:' "$1" || true; }
-last_step() { grep '^step ' "$1" | tail -1 || true; }
+last_step() { grep '^step ' "$1" | tail -1 || echo "(starting up, no progress line yet)"; }
 
 if [[ ! -f $AGENT || ! -f $SAMPLES || ${REBUILD:-0} == 1 ]]; then
   say "Building the agent and the samples (mvn -q -B -DskipTests package)"
