@@ -76,12 +76,14 @@ class CaptureAndRewindTest {
 
     @Test
     void rewinds_interface_virtual_private_super_static_and_recursive_calls() throws Exception {
-        Rewinding.Report report = Rewinding.sweep("DispatchTarget", 60);
+        Rewinding.Report report = Rewinding.sweep("DispatchTarget", 80);
 
-        assertThat(report.captures()).isEqualTo(60);
+        assertThat(report.captures()).isEqualTo(80);
         assertThat(report.maxDepth()).as("deep recursion").isGreaterThan(1000);
         assertThat(report.points()).anyMatch(point -> point.startsWith(DISPATCH + "$Derived.value(I)I"))
                 .anyMatch(point -> point.startsWith(DISPATCH + "$Square.area(I)I"))
+                .anyMatch(point -> point.startsWith(DISPATCH + "$Shape.twice(I)I"))
+                .anyMatch(point -> point.startsWith(DISPATCH + "$Shape.unit(I)I"))
                 .anyMatch(point -> point.startsWith(DISPATCH + ".fib(I)J"));
     }
 

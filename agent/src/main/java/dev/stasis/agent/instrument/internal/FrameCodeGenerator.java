@@ -38,12 +38,11 @@ public final class FrameCodeGenerator {
     }
 
     /**
-     * Spills the operand stack, stores every value of {@code state} into a new frame, hands it to
-     * {@code Stasis.unwound}, then either jumps to {@code redispatch} (the bottom frame rewinds at
-     * once) or returns a dummy value.
+     * Spills the operand stack, stores every value of {@code state} into a new frame in
+     * {@code frameLocal}, then jumps to {@code unwind} (see {@link #unwindTail}).
      */
     public static InsnList save(PointState state, String key, int point, int frameLocal, int spillBase,
-                                LabelNode redispatch, Type returnType) {
+                                LabelNode unwind) {
         InsnList code = new InsnList();
         int[] spillSlots = spillSlots(state, spillBase);
         for (int i = state.stack().size() - 1; i >= 0; i--) {
@@ -69,6 +68,17 @@ public final class FrameCodeGenerator {
         for (Value value : state.stack()) {
             storeIntoFrame(code, value, spillSlots[value.position()], frameLocal);
         }
+        code.add(new JumpInsnNode(Opcodes.GOTO, unwind));
+        return code;
+    }
+
+    /**
+     * Shared by every save of a method: hands the frame to {@code Stasis.unwound}, then either jumps
+     * to {@code redispatch} (the bottom frame rewinds at once) or returns a dummy value.
+     */
+    public static InsnList unwindTail(LabelNode unwind, int frameLocal, LabelNode redispatch, Type returnType) {
+        InsnList code = new InsnList();
+        code.add(unwind);
         code.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
         code.add(callStasis("unwound", "(" + FRAME_DESC + ")Z"));
         code.add(new JumpInsnNode(Opcodes.IFNE, redispatch));

@@ -10,9 +10,10 @@ public final class DispatchTarget {
         Base base = new Derived();
         int area = shape.area(3);
         int value = base.value(2);
+        int described = shape.twice(2) + Shape.unit(3);
         long fib = fib(12);
         int deep = deep(1000);
-        return area + " " + value + " " + fib + " " + deep;
+        return area + " " + value + " " + fib + " " + deep + " " + described;
     }
 
     public static long fib(int n) {
@@ -33,6 +34,14 @@ public final class DispatchTarget {
 
     interface Shape {
         int area(int k);
+
+        default int twice(int k) {
+            return area(k) + area(k);
+        }
+
+        static int unit(int k) {
+            return sum(k);
+        }
     }
 
     static final class Square implements Shape {

@@ -49,12 +49,10 @@ public final class CheckpointCoordinator {
                     + ". Checkpoint before they start or after they end.");
         }
         CaptureRequest request = engine.request(main);
-        long pauseNanos = 0;
         try {
             awaitParked(request, timeout);
             T result = action.run(request.frames());
-            pauseNanos = System.nanoTime() - request.requestedAtNanos;
-            return new Captured<>(result, pauseNanos);
+            return new Captured<>(result, System.nanoTime() - request.requestedAtNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +152,39 @@ class LambdaSerializationTest {
 
         back.add("dddd");
         assertThat(new ArrayList<>(back)).containsExactly("a", "bb", "ccc", "dddd");
+    }
+
+    @Test
+    void jdk_lambda_built_by_comparator_comparing_round_trips_with_the_captured_key_extractor() throws IOException {
+        Function<String, Integer> length = (Function<String, Integer> & Serializable) String::length;
+        TreeSet<String> byLength = new TreeSet<>(Comparator.comparing(length).thenComparing(Comparator.reverseOrder()));
+        byLength.addAll(List.of("bb", "a", "cc"));
+
+        TreeSet<String> back = Snapshots.roundTripOne(dir, byLength);
+
+        back.add("b");
+        assertThat(new ArrayList<>(back)).containsExactly("b", "a", "cc", "bb");
+    }
+
+    @Test
+    void lambda_of_a_class_in_another_loaders_module_is_rebuilt_through_that_loader() throws Exception {
+        Path classes = dir.resolve("classes");
+        Path source = dir.resolve("src/other/Maker.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "package other; import java.io.Serializable; import java.util.function.Supplier;"
+                + " public class Maker { private final String name = \"maker\";"
+                + " public Supplier<String> make(int n) { return (Supplier<String> & Serializable) () -> name + n; } }");
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), source.toString())).isZero();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+            Class<?> maker = loader.loadClass("other.Maker");
+            Object lambda = maker.getMethod("make", int.class).invoke(maker.getConstructor().newInstance(), 7);
+            Path file = Snapshots.write(dir.resolve("s.stasis"), Snapshots.frameHolding(lambda));
+
+            Object back = SnapshotCodec.readContent(file, loader).threads().get(0).frames().get(0).refs[0];
+
+            assertThat(((Supplier<?>) back).get()).isEqualTo("maker7");
+            assertThat(back.getClass().getClassLoader()).isSameAs(loader);
+        }
     }
 
     @Test

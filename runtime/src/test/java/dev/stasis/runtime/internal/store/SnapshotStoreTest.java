@@ -3,6 +3,10 @@ package dev.stasis.runtime.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
+import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +64,22 @@ class SnapshotStoreTest {
         assertThat(namesIn(tmp)).containsExactly("snapshot-000001.stasis");
         assertThat(store.find("000001")).contains(file);
         assertThat(store.find("000002")).isEmpty();
+    }
+
+    @Test
+    void a_snapshot_written_by_the_codec_commits_and_reads_back_whole() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp);
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "000001", "run-1", 1L, "0.1.0", "17", "a.Main",
+                List.of(), Map.of(), List.of(), List.of());
+        SnapshotContent content = new SnapshotContent(
+                List.of(new ClassStatics("a.Main", List.of("x"), List.of(41))), List.of());
+
+        SnapshotFile file = store.commit(store.newSnapshotId(), out -> SnapshotCodec.write(out, manifest, content));
+
+        assertThat(file.bytes()).isEqualTo(Files.size(file.path()));
+        assertThat(SnapshotCodec.readManifest(file.path())).isEqualTo(manifest);
+        assertThat(SnapshotCodec.readContent(file.path(), getClass().getClassLoader()).statics().get(0).values())
+                .containsExactly(41);
     }
 
     @Test
@@ -154,6 +175,20 @@ class SnapshotStoreTest {
 
         assertThat(namesIn(tmp)).containsExactly("snapshot-000002.stasis");
         assertThat(store.list()).extracting(SnapshotFile::id).containsExactly("000002");
+    }
+
+    @Test
+    void a_broken_snapshot_is_set_aside_and_no_longer_listed() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp);
+        SnapshotFile older = commitText(store, "older");
+        SnapshotFile newer = commitText(store, "damaged");
+
+        Path aside = store.markBroken(newer);
+
+        assertThat(aside).isEqualTo(tmp.resolve("snapshot-000002.stasis.broken"));
+        assertThat(Files.readString(aside)).isEqualTo("damaged");
+        assertThat(store.list()).containsExactly(older);
+        assertThat(SnapshotStore.open(tmp).newSnapshotId()).as("the id of a broken snapshot is never reused").isEqualTo("000003");
     }
 
     @Test
