@@ -8,12 +8,15 @@ import java.lang.management.ManagementFactory;
 /**
  * A child JVM for the CLI tests: with argument {@code agent} it publishes the Stasis MBean over a
  * fake engine (with {@code fail} its checkpoints fail), with {@code plain} it is a JVM without the
- * agent. Prints "ready" once it can be attached to, then waits to be killed.
+ * agent, with {@code slow} its checkpoints take a minute. Prints "ready" once it can be attached to, then waits to be killed.
  */
 public final class FakeAgentProcess {
     public static void main(String[] args) throws Exception {
         if (!args[0].equals("plain")) {
             FakeRuntime runtime = new FakeRuntime();
+            if (args[0].equals("slow")) {
+                runtime.slowBy(60_000);
+            }
             if (args[0].equals("fail")) {
                 runtime.failingWith("thread main did not reach a safepoint within 10s: it holds a lock in com.acme.Job.run");
             }

@@ -101,6 +101,15 @@ class StasisCliTest {
     }
 
     @Test
+    void a_checkpoint_without_an_answer_in_time_gives_up_and_says_it_may_still_complete() throws Exception {
+        long pid = startChild("slow");
+
+        assertThat(run("checkpoint", Long.toString(pid), "--timeout", "500ms")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("stasis: checkpoint of " + pid + " failed: no answer within 500ms; the checkpoint "
+                + "may still complete in the process (see its stderr), or retry with a longer --timeout" + System.lineSeparator());
+    }
+
+    @Test
     void list_of_a_missing_directory_fails_clearly(@TempDir Path tmp) {
         Path missing = tmp.resolve("nope");
 

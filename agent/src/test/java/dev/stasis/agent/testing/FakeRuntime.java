@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeRuntime implements StasisRuntime {
     private final AtomicInteger checkpoints = new AtomicInteger();
     private volatile String failure;
+    private volatile long delayMillis;
     private volatile RuntimeException crash;
     private volatile boolean finished;
     private volatile String lastId;
@@ -24,6 +25,12 @@ public final class FakeRuntime implements StasisRuntime {
 
     public FakeRuntime crashingWith(RuntimeException e) {
         crash = e;
+        return this;
+    }
+
+    /** Each checkpoint takes this long, like one waiting for a busy program to reach a safepoint. */
+    public FakeRuntime slowBy(long millis) {
+        delayMillis = millis;
         return this;
     }
 
@@ -43,6 +50,13 @@ public final class FakeRuntime implements StasisRuntime {
     @Override
     public CheckpointResult checkpoint() throws CheckpointException {
         int n = checkpoints.incrementAndGet();
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (crash != null) {
             throw crash;
         }
