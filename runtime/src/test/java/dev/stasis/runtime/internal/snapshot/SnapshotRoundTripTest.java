@@ -353,6 +353,23 @@ class SnapshotRoundTripTest {
     }
 
     @Test
+    void jdk_wrappers_whose_views_were_used_round_trip() throws IOException {
+        Map<String, Integer> sync = Collections.synchronizedMap(new HashMap<>(Map.of("a", 1)));
+        Map<String, Integer> readOnly = Collections.unmodifiableMap(new HashMap<>(Map.of("b", 2)));
+        assertThat(sync.keySet()).containsExactly("a");
+        assertThat(readOnly.entrySet()).hasSize(1);
+        assertThat(readOnly.values()).containsExactly(2);
+
+        Object[] back = Snapshots.roundTrip(dir, sync, readOnly);
+
+        @SuppressWarnings("unchecked") Map<String, Integer> syncBack = (Map<String, Integer>) back[0];
+        syncBack.put("c", 3);
+        assertThat(syncBack.keySet()).containsExactlyInAnyOrder("a", "c");
+        @SuppressWarnings("unchecked") Map<String, Integer> readOnlyBack = (Map<String, Integer>) back[1];
+        assertThat(readOnlyBack.values()).containsExactly(2);
+    }
+
+    @Test
     void transient_fields_are_part_of_the_saved_state() throws IOException {
         Cache cache = new Cache();
         cache.hits = 3;

@@ -13,18 +13,32 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
  * call {@code add} on an unmodifiable view).
  */
 final class SnapshotKryo extends Kryo {
-    private final FieldSerializer.FieldSerializerConfig fieldConfig = new FieldSerializer.FieldSerializerConfig();
+    private final FieldSerializer.FieldSerializerConfig applicationFields = new FieldSerializer.FieldSerializerConfig();
+    private final FieldSerializer.FieldSerializerConfig jdkFields = new FieldSerializer.FieldSerializerConfig();
 
     /**
-     * A checkpoint copies the whole in-memory state: synthetic fields (an inner class's
-     * {@code this$0}, an anonymous class's captured {@code val$x}) and transient fields (caches,
-     * counters, lazily built state) included. Kryo skips both by default; Java serialization's
-     * {@code readObject} hooks that would rebuild transient state never run here.
+     * A checkpoint copies the whole in-memory state of application objects: synthetic fields (an
+     * inner class's {@code this$0}, an anonymous class's captured {@code val$x}) and transient
+     * fields (caches, counters, lazily built state) included; Kryo skips both by default, and no
+     * {@code readObject} hook runs here to rebuild them. JDK classes keep their transient fields
+     * out: there they cache derived objects such as the key-set view of a synchronized map, which
+     * cannot be rebuilt element by element.
      */
     SnapshotKryo() {
-        fieldConfig.setIgnoreSyntheticFields(false);
-        fieldConfig.setSerializeTransient(true);
-        setDefaultSerializer(new SerializerFactory.FieldSerializerFactory(fieldConfig));
+        applicationFields.setIgnoreSyntheticFields(false);
+        applicationFields.setSerializeTransient(true);
+        jdkFields.setIgnoreSyntheticFields(false);
+        setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<FieldSerializer<?>>() {
+            @Override
+            public FieldSerializer<?> newSerializer(Kryo kryo, Class type) {
+                return new FieldSerializer<>(kryo, type, isJdkClass(type) ? jdkFields : applicationFields);
+            }
+        });
+    }
+
+    static boolean isJdkClass(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
     @Override
@@ -75,7 +89,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public Serializer getDefaultSerializer(Class type) {
         if (isCollectionWrapper(type)) {
-            return new FieldSerializer<>(this, type, fieldConfig);
+            return new FieldSerializer<>(this, type, jdkFields);
         }
         return super.getDefaultSerializer(type);
     }
