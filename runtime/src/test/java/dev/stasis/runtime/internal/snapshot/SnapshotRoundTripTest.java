@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -350,6 +351,62 @@ class SnapshotRoundTripTest {
         @SuppressWarnings("unchecked") Supplier<String> anonymousBack = (Supplier<String>) back[1];
         ((Outer) back[2]).state = "changed";
         assertThat(anonymousBack.get()).as("the outer object is shared, the captured value kept").isEqualTo("changed/captured");
+    }
+
+    @Test
+    void jdk_wrappers_whose_views_were_used_round_trip() throws IOException {
+        Map<String, Integer> sync = Collections.synchronizedMap(new HashMap<>(Map.of("a", 1)));
+        Map<String, Integer> readOnly = Collections.unmodifiableMap(new HashMap<>(Map.of("b", 2)));
+        assertThat(sync.keySet()).containsExactly("a");
+        assertThat(readOnly.entrySet()).hasSize(1);
+        assertThat(readOnly.values()).containsExactly(2);
+
+        Object[] back = Snapshots.roundTrip(dir, sync, readOnly);
+
+        @SuppressWarnings("unchecked") Map<String, Integer> syncBack = (Map<String, Integer>) back[0];
+        syncBack.put("c", 3);
+        assertThat(syncBack.keySet()).containsExactlyInAnyOrder("a", "c");
+        @SuppressWarnings("unchecked") Map<String, Integer> readOnlyBack = (Map<String, Integer>) back[1];
+        assertThat(readOnlyBack.values()).containsExactly(2);
+    }
+
+    @Test
+    void views_of_jdk_collections_stay_views_of_the_restored_collection() throws IOException {
+        HashMap<String, Integer> map = new HashMap<>(Map.of("a", 1));
+        List<Integer> list = new ArrayList<>(List.of(1, 2, 3, 4));
+        TreeMap<Integer, String> sorted = new TreeMap<>(Map.of(1, "x", 5, "y"));
+
+        Object[] back = Snapshots.roundTrip(dir, map, map.keySet(), list, list.subList(1, 3), sorted, sorted.headMap(3));
+
+        @SuppressWarnings("unchecked") HashMap<String, Integer> mapBack = (HashMap<String, Integer>) back[0];
+        mapBack.put("b", 2);
+        assertThat(back[1]).isEqualTo(Set.of("a", "b"));
+        @SuppressWarnings("unchecked") List<Integer> subBack = (List<Integer>) back[3];
+        subBack.set(0, 20);
+        assertThat(back[2]).isEqualTo(List.of(1, 20, 3, 4));
+        @SuppressWarnings("unchecked") TreeMap<Integer, String> sortedBack = (TreeMap<Integer, String>) back[4];
+        sortedBack.put(2, "z");
+        assertThat(back[5]).isEqualTo(Map.of(1, "x", 2, "z"));
+    }
+
+    @Test
+    void an_iterator_suspended_mid_list_continues_over_the_restored_list() throws IOException {
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            list.add("e" + i);
+        }
+        list.remove("e4");
+        Iterator<String> iterator = list.iterator();
+        iterator.next();
+
+        Object[] back = Snapshots.roundTrip(dir, list, iterator);
+
+        @SuppressWarnings("unchecked") Iterator<String> iteratorBack = (Iterator<String>) back[1];
+        List<String> rest = new ArrayList<>();
+        iteratorBack.forEachRemaining(rest::add);
+        assertThat(rest).containsExactly("e1", "e2", "e3");
+        iteratorBack.remove();
+        assertThat(back[0]).isEqualTo(List.of("e0", "e1", "e2"));
     }
 
     @Test

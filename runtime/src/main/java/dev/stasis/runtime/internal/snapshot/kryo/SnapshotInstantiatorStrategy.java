@@ -25,8 +25,6 @@ final class SnapshotInstantiatorStrategy implements InstantiatorStrategy {
     }
 
     private static boolean needsConstructor(Class<?> type) {
-        ClassLoader loader = type.getClassLoader();
-        return loader == null || loader == ClassLoader.getPlatformClassLoader()
-                || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
+        return SnapshotKryo.isJdkClass(type) || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
     }
 }
