@@ -66,7 +66,7 @@ public final class Instrumenter {
         if ((work.access & Opcodes.ACC_MODULE) != 0 || isMarked(work)) {
             return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.of());
         }
-        return new ClassRewrite(original, work, fingerprint).run();
+        return new ClassRewrite(classBytes, original, work, fingerprint).run();
     }
 
     /**
@@ -89,23 +89,38 @@ public final class Instrumenter {
 
     /** The state of rewriting one class. */
     private final class ClassRewrite {
+        private final byte[] originalBytes;
         private final ClassNode original;
         private final ClassNode work;
         private final String fingerprint;
         private final Map<String, Integer> instrumented = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
+        private int originalVersion;
+        private boolean versionRaised;
 
-        ClassRewrite(ClassNode original, ClassNode work, String fingerprint) {
+        ClassRewrite(byte[] originalBytes, ClassNode original, ClassNode work, String fingerprint) {
+            this.originalBytes = originalBytes;
             this.original = original;
             this.work = work;
             this.fingerprint = fingerprint;
         }
 
         InstrumentationResult run() {
+            try {
+                return rewrite();
+            } catch (RuntimeException e) {
+                return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.of(work.name,
+                        "stasis: cannot instrument the class (" + e + "); the class runs uninstrumented"));
+            }
+        }
+
+        private InstrumentationResult rewrite() {
             boolean hasJsr = work.methods.stream().anyMatch(Instrumenter::hasJsr);
+            originalVersion = work.version;
             int major = work.version & 0xFFFF;
             boolean computeFrames = !(hasJsr && major <= Opcodes.V1_6);
-            if (computeFrames && major < Opcodes.V1_6) {
+            versionRaised = computeFrames && major < Opcodes.V1_6;
+            if (versionRaised) {
                 work.version = Opcodes.V1_6;
             }
             for (int i = 0; i < work.methods.size(); i++) {
@@ -117,6 +132,9 @@ public final class Instrumenter {
                     | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC;
             work.fields.add(new FieldNode(markerAccess, MARKER_FIELD, "Z", null, 1));
             byte[] bytes = write(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
+            if (bytes != null && computeFrames && !versionRaised) {
+                bytes = keepOriginalFrames(bytes);
+            }
             return new InstrumentationResult(work.name, bytes, fingerprint, Map.copyOf(instrumented),
                     Map.copyOf(skipped));
         }
@@ -154,26 +172,114 @@ public final class Instrumenter {
             skipped.put(key, reason);
         }
 
-        private byte[] write(int flags) {
+        private byte[] write(int initialFlags) {
+            int flags = initialFlags;
             while (true) {
                 try {
-                    ClassWriter writer = new HierarchyClassWriter(flags, hierarchy);
+                    HierarchyClassWriter writer = new HierarchyClassWriter(flags, hierarchy);
                     work.accept(writer);
-                    return writer.toByteArray();
+                    byte[] bytes = writer.toByteArray();
+                    if (versionRaised && writer.firstUnknownType() != null) {
+                        // Frames for every method would rest on guesses: keep the old version, which needs none.
+                        work.version = originalVersion;
+                        versionRaised = false;
+                        flags = ClassWriter.COMPUTE_MAXS;
+                        continue;
+                    }
+                    if (!revertMethodsWithUnknownTypes(writer, flags)) {
+                        return bytes;
+                    }
                 } catch (MethodTooLargeException e) {
                     int index = indexOf(e.getMethodName(), e.getDescriptor());
-                    String key = InstrumentedClasses.key(work.name, e.getMethodName(), e.getDescriptor());
                     if (index < 0 || work.methods.get(index) == original.methods.get(index)) {
                         skipped.put(work.name, "stasis: cannot write the class: " + e.getMessage()
                                 + "; the class runs uninstrumented");
                         return null;
                     }
+                    String key = InstrumentedClasses.key(work.name, e.getMethodName(), e.getDescriptor());
                     revert(index, key, "too large after instrumentation (" + e.getCodeSize()
                             + " bytes of code); left as it was");
                 } catch (RuntimeException e) {
                     skipped.put(work.name, "stasis: cannot write the class: " + e + "; the class runs uninstrumented");
                     return null;
                 }
+            }
+        }
+
+        /**
+         * When frames merged a class that could not be read, finds the rewritten methods whose own
+         * frames need it (each written alone) and puts them back as they were; true if any.
+         */
+        private boolean revertMethodsWithUnknownTypes(HierarchyClassWriter writer, int flags) {
+            if (writer.firstUnknownType() == null) {
+                return false;
+            }
+            boolean reverted = false;
+            for (int i = 0; i < work.methods.size(); i++) {
+                MethodNode method = work.methods.get(i);
+                String key = InstrumentedClasses.key(work.name, method.name, method.desc);
+                String unknown = instrumented.containsKey(key) ? unknownTypeInFramesOf(method, flags) : null;
+                if (unknown != null) {
+                    revert(i, key, "the class file of " + unknown + " cannot be read, so the stack map frames of"
+                            + " the rewritten method cannot be computed safely; left as it was");
+                    reverted = true;
+                }
+            }
+            return reverted;
+        }
+
+        private String unknownTypeInFramesOf(MethodNode method, int flags) {
+            ClassNode alone = new ClassNode();
+            alone.version = work.version;
+            alone.access = work.access;
+            alone.name = work.name;
+            alone.superName = work.superName;
+            alone.interfaces = work.interfaces;
+            alone.methods.add(method);
+            HierarchyClassWriter probe = new HierarchyClassWriter(flags, hierarchy);
+            try {
+                alone.accept(probe);
+                probe.toByteArray();
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return probe.firstUnknownType();
+        }
+
+        /**
+         * Puts back the original code and stack map frames of every method that got no points (and of
+         * the static initialiser, under its prologue):
+         * frames computed from a partly unreadable hierarchy could be less precise than javac's and
+         * fail verification of code we never meant to touch. Lambda call sites are relinked again.
+         */
+        private byte[] keepOriginalFrames(byte[] computed) {
+            try {
+                ClassNode framed = new ClassNode();
+                new ClassReader(originalBytes).accept(framed, 0);
+                ClassNode result = new ClassNode();
+                new ClassReader(computed).accept(result, 0);
+                for (int i = 0; i < result.methods.size(); i++) {
+                    MethodNode method = result.methods.get(i);
+                    String key = InstrumentedClasses.key(work.name, method.name, method.desc);
+                    MethodNode originalMethod = framed.methods.stream()
+                            .filter(m -> m.name.equals(method.name) && m.desc.equals(method.desc))
+                            .findFirst().orElse(null);
+                    if (originalMethod == null || instrumented.containsKey(key)) {
+                        continue;
+                    }
+                    if (!skipped.containsKey(key)) {
+                        LambdaPass.makeLambdasSerializable(originalMethod);
+                    }
+                    if ("<clinit>".equals(method.name)) {
+                        ClinitPass.prependPrologue(result, originalMethod, true);
+                    }
+                    result.methods.set(i, originalMethod);
+                }
+                ClassWriter writer = new ClassWriter(0);
+                result.accept(writer);
+                return writer.toByteArray();
+            } catch (RuntimeException e) {
+                return computed;
             }
         }
 

@@ -4,19 +4,16 @@ import java.util.List;
 
 /**
  * Which classes the transformer rewrites: those of application loaders (not bootstrap, not
- * platform), outside the JDK's and Stasis's own namespaces, that pass {@code include=} and
+ * platform), outside the JDK's and Stasis's own packages, that pass {@code include=} and
  * {@code exclude=}.
  *
  * <p>The JDK namespaces are the ones the instrumenter treats as never instrumented when it decides
  * whether a static call is a call point; a class there (a {@code jdk/proxy1/$Proxy3} in an
  * application loader, say) must not be instrumented either, or its caller would not notice it
- * unwinding.
+ * unwinding. Stasis's own packages are listed one by one, not as {@code dev/stasis/}: the samples
+ * ({@code dev/stasis/samples/}) are application code like any other.
  */
 public final class ClassFilter {
-    /**
-     * Stasis's own packages are named one by one, not as {@code dev/stasis/}: the samples and the
-     * integration tests' workloads live under {@code dev/stasis/} too and must be instrumented.
-     */
     private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
             "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
 

@@ -99,6 +99,32 @@ final class GeneratedClasses {
         mv.visitEnd();
     }
 
+    /** {@code merge(Z)Ljava/lang/String;}: a StringBuilder or a StringBuffer, merged at a join. */
+    static void mergingMethod(ClassWriter writer) {
+        MethodVisitor mv = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "merge", "(Z)Ljava/lang/String;",
+                null, null);
+        mv.visitCode();
+        Label buffer = new Label();
+        Label join = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(Opcodes.IFEQ, buffer);
+        mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuilder");
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitLdcInsn("builder");
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(Ljava/lang/String;)V", false);
+        mv.visitJumpInsn(Opcodes.GOTO, join);
+        mv.visitLabel(buffer);
+        mv.visitTypeInsn(Opcodes.NEW, "java/lang/StringBuffer");
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitLdcInsn("buffer");
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/StringBuffer", "<init>", "(Ljava/lang/String;)V", false);
+        mv.visitLabel(join);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Object", "toString", "()Ljava/lang/String;", false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** Defines generated classes in a throw-away loader. */
     static Class<?> define(byte[] bytes) {
         return new ClassLoader(GeneratedClasses.class.getClassLoader()) {

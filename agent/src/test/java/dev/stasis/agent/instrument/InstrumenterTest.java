@@ -56,6 +56,23 @@ class InstrumenterTest {
     }
 
     @Test
+    void keeps_javac_frames_of_untouched_methods_when_the_hierarchy_cannot_be_read() throws Exception {
+        Instrumenter blind = new Instrumenter(name -> null);
+        byte[] original = targetBytes("FramesTarget");
+
+        InstrumentationResult result = blind.instrument(original);
+
+        assertThat(result.instrumentedMethods()).containsOnlyKeys(TARGETS + "FramesTarget.loop(I)I");
+        assertThat(result.skippedMethods()).containsOnlyKeys(TARGETS + "FramesTarget.pickAndLoop(Z)I");
+        assertThat(result.skippedMethods().get(TARGETS + "FramesTarget.pickAndLoop(Z)I"))
+                .contains("class file of " + TARGETS + "FramesTarget$");
+        Class<?> loaded = GeneratedClasses.define(result.bytes());
+        assertThat(loaded.getMethod("pickAndLoop", boolean.class).invoke(null, true)).isEqualTo(4);
+        assertThat(loaded.getMethod("pick", boolean.class).invoke(null, false)).isEqualTo(2);
+        assertThat(loaded.getMethod("loop", int.class).invoke(null, 4)).isEqualTo(6);
+    }
+
+    @Test
     void never_instruments_the_same_bytes_twice() {
         InstrumentationResult first = instrument(targetBytes("LoopsTarget"));
 
@@ -135,6 +152,20 @@ class InstrumenterTest {
 
         assertThat(classNode(result.bytes()).version).isEqualTo(Opcodes.V1_6);
         assertThat(GeneratedClasses.define(result.bytes()).getMethod("caller").invoke(null)).isEqualTo(2);
+    }
+
+    @Test
+    void keeps_an_old_class_version_when_frames_would_rest_on_unreadable_classes() throws Exception {
+        InstrumentationResult result = new Instrumenter(name -> null)
+                .instrument(GeneratedClasses.generate(Opcodes.V1_5, GeneratedClasses::mergingMethod));
+
+        InstrumentingLoader.verify(result.bytes(), getClass().getClassLoader());
+        assertThat(classNode(result.bytes()).version).isEqualTo(Opcodes.V1_5);
+        assertThat(result.instrumentedMethods()).containsOnlyKeys(GeneratedClasses.NAME + ".caller()I",
+                GeneratedClasses.NAME + ".merge(Z)Ljava/lang/String;");
+        Class<?> loaded = GeneratedClasses.define(result.bytes());
+        assertThat(loaded.getMethod("merge", boolean.class).invoke(null, false)).isEqualTo("buffer");
+        assertThat(loaded.getMethod("caller").invoke(null)).isEqualTo(2);
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.stasis.agent.instrument.internal;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
@@ -27,6 +29,15 @@ public final class ClinitPass {
             clinit.instructions.add(new InsnNode(Opcodes.RETURN));
             type.methods.add(clinit);
         }
+        prependPrologue(type, clinit, false);
+    }
+
+    /**
+     * Inserts the prologue in {@code clinit}. With {@code keepFrames} the method still carries its
+     * original stack map frames, and the prologue's branch target gets its own (empty) frame unless
+     * the original code already starts with one.
+     */
+    public static void prependPrologue(ClassNode type, MethodNode clinit, boolean keepFrames) {
         LabelNode original = new LabelNode();
         InsnList prologue = new InsnList();
         if ((type.version & 0xFFFF) >= Opcodes.V1_5) {
@@ -41,7 +52,22 @@ public final class ClinitPass {
         prologue.add(new JumpInsnNode(Opcodes.IFEQ, original));
         prologue.add(new InsnNode(Opcodes.RETURN));
         prologue.add(original);
+        if (keepFrames && !startsWithFrame(clinit)) {
+            prologue.add(new FrameNode(Opcodes.F_SAME, 0, null, 0, null));
+        }
         clinit.instructions.insert(prologue);
         clinit.maxStack = Math.max(clinit.maxStack, 1);
+    }
+
+    private static boolean startsWithFrame(MethodNode method) {
+        for (AbstractInsnNode insn : method.instructions) {
+            if (insn instanceof FrameNode) {
+                return true;
+            }
+            if (insn.getOpcode() >= 0) {
+                return false;
+            }
+        }
+        return false;
     }
 }

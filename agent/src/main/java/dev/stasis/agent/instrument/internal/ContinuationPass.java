@@ -11,10 +11,12 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
@@ -27,17 +29,28 @@ import org.objectweb.asm.tree.analysis.Frame;
  * Gives one method its continuation points (see "The instrumentation protocol" in
  * docs/ARCHITECTURE.md): an entry poll, a poll per loop header, a check after every call that may
  * reach instrumented code, and, appended after the original code, the cold blocks that save a point
- * into a {@code dev.stasis.rt.Frame} and restore it.
+ * into a {@code dev.stasis.rt.Frame} and restore it. The hot path of every point is
+ * {@code getstatic Stasis.pending; ifne cold}.
  */
 public final class ContinuationPass {
-    /** A continuation point after analysis: its state, where restoring resumes, and its slow block. */
-    private record Point(PointState state, LabelNode resume, InsnList slowPath) {
+    /** A continuation point: its state, where restoring it resumes, and its cold block. */
+    private record Point(PointState state, LabelNode resume, InsnList coldBlock) {
     }
+
+    private static final String ENTER_DESC = "(Ljava/lang/String;)" + FrameCodeGenerator.FRAME_DESC;
 
     private final String owner;
     private final MethodNode method;
     private final ClassHierarchy hierarchy;
     private final String key;
+    private final List<Point> points = new ArrayList<>();
+    private final LabelNode body = new LabelNode();
+    private final LabelNode entrySlow = new LabelNode();
+    private final LabelNode dispatch = new LabelNode();
+    private final LabelNode redispatch = new LabelNode();
+    private final LabelNode unwind = new LabelNode();
+    private int frameLocal;
+    private int spillBase;
 
     private ContinuationPass(String owner, MethodNode method, ClassHierarchy hierarchy, String key) {
         this.owner = owner;
@@ -68,6 +81,8 @@ public final class ContinuationPass {
         if (calls.isEmpty() && headers.isEmpty()) {
             return 0;
         }
+
+        // Prepare: no uninitialised object across a point, receiver and arguments of calls stashed.
         int base = method.maxLocals;
         Set<AbstractInsnNode> pointInsns = new LinkedHashSet<>(headers);
         pointInsns.addAll(calls);
@@ -79,85 +94,106 @@ public final class ContinuationPass {
             callLabels.add(callLabel);
         }
         method.maxLocals = base + tempSlots;
-        method.maxStack = Math.max(method.maxStack, 1);
+
+        // Analyse, and read every state before inserting code: frames are indexed by instruction.
         Frame<BasicValue>[] frames = new Analyzer<>(new HierarchyVerifier(hierarchy, Type.getObjectType(owner)))
                 .analyze(owner, method);
-        // Read every state before inserting code: frames are indexed by the current instruction order.
         BitSet[] live = LivenessAnalyzer.liveBefore(method);
         List<PointState> headerStates = statesAt(headers, frames, live);
         List<PointState> callStates = statesAt(callLabels, frames, live);
+        frameLocal = method.maxLocals;
+        spillBase = frameLocal + 1;
 
-        int frameLocal = method.maxLocals;
-        int spillBase = frameLocal + 1;
-        Type returnType = Type.getReturnType(method.desc);
-        LabelNode redispatch = new LabelNode();
-        LabelNode unwind = new LabelNode();
-        List<Point> points = new ArrayList<>();
-
-        LabelNode body = new LabelNode();
-        LabelNode entrySlow = new LabelNode();
-        LabelNode dispatch = new LabelNode();
-        PointState entry = PointState.ofEntry(owner, method.access, method.desc);
-        InsnList entrySlowPath = new InsnList();
-        entrySlowPath.add(entrySlow);
-        entrySlowPath.add(new LdcInsnNode(key));
-        entrySlowPath.add(FrameCodeGenerator.callStasis("enter", "(Ljava/lang/String;)" + FrameCodeGenerator.FRAME_DESC));
-        entrySlowPath.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
-        entrySlowPath.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
-        entrySlowPath.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
-        entrySlowPath.add(FrameCodeGenerator.callStasis("poll", "()Z"));
-        entrySlowPath.add(new JumpInsnNode(Opcodes.IFEQ, body));
-        entrySlowPath.add(FrameCodeGenerator.save(entry, key, 0, frameLocal, spillBase, unwind));
-        points.add(new Point(entry, body, entrySlowPath));
-
+        // Generate: point 0, then loop headers, then calls, in instruction order.
+        addEntryPoint();
         for (int i = 0; i < headers.size(); i++) {
-            LabelNode header = headers.get(i);
-            PointState state = headerStates.get(i);
-            if (state == null) {
-                continue;
+            if (headerStates.get(i) != null) {
+                addLoopPoint(headers.get(i), headerStates.get(i));
             }
-            LabelNode cont = new LabelNode();
-            LabelNode slow = new LabelNode();
-            InsnList check = FrameCodeGenerator.pendingCheck(slow);
-            check.add(cont);
-            insns.insert(header, check);
-            InsnList slowPath = new InsnList();
-            slowPath.add(slow);
-            slowPath.add(FrameCodeGenerator.callStasis("poll", "()Z"));
-            slowPath.add(new JumpInsnNode(Opcodes.IFEQ, cont));
-            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
-            points.add(new Point(state, cont, slowPath));
         }
         for (int i = 0; i < calls.size(); i++) {
-            LabelNode callLabel = callLabels.get(i);
-            PointState state = callStates.get(i);
-            if (state == null) {
-                continue;
+            if (callStates.get(i) != null) {
+                addCallPoint(calls.get(i), callLabels.get(i), callStates.get(i));
             }
-            LabelNode after = new LabelNode();
-            LabelNode slow = new LabelNode();
-            InsnList check = FrameCodeGenerator.pendingCheck(slow);
-            check.add(after);
-            insns.insert(calls.get(i), check);
-            InsnList slowPath = new InsnList();
-            slowPath.add(slow);
-            slowPath.add(FrameCodeGenerator.callStasis("unwinding", "()Z"));
-            slowPath.add(new JumpInsnNode(Opcodes.IFEQ, after));
-            int resultSize = resultSize(calls.get(i));
-            if (resultSize > 0) {
-                slowPath.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
-            }
-            slowPath.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
-            points.add(new Point(state, callLabel, slowPath));
         }
+        InsnList prologue = FrameCodeGenerator.pendingCheck(entrySlow);
+        prologue.add(body);
+        insns.insert(prologue);
+        insns.add(coldCode());
+        method.maxLocals = spillBase + maxStackSlots();
+        return points.size();
+    }
 
+    /**
+     * Entry: with {@code pending} set, ask for a frame to restore; without one, poll, and save
+     * point 0 (the parameters) when the thread must unwind.
+     */
+    private void addEntryPoint() {
+        PointState state = PointState.ofEntry(owner, method.access, method.desc);
         InsnList cold = new InsnList();
-        points.forEach(point -> cold.add(point.slowPath()));
-        cold.add(FrameCodeGenerator.unwindTail(unwind, frameLocal, redispatch, returnType));
+        cold.add(entrySlow);
+        cold.add(new LdcInsnNode(key));
+        cold.add(FrameCodeGenerator.callStasis("enter", ENTER_DESC));
+        cold.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
+        cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
+        cold.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
+        cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
+        cold.add(new JumpInsnNode(Opcodes.IFEQ, body));
+        cold.add(FrameCodeGenerator.save(state, key, 0, frameLocal, spillBase, unwind));
+        points.add(new Point(state, body, cold));
+    }
+
+    /** Loop header: poll; restoring resumes right after the check. */
+    private void addLoopPoint(LabelNode header, PointState state) {
+        LabelNode cont = new LabelNode();
+        LabelNode slow = new LabelNode();
+        InsnList check = FrameCodeGenerator.pendingCheck(slow);
+        check.add(cont);
+        method.instructions.insert(header, check);
+        InsnList cold = new InsnList();
+        cold.add(slow);
+        cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
+        cold.add(new JumpInsnNode(Opcodes.IFEQ, cont));
+        cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
+        points.add(new Point(state, cont, cold));
+    }
+
+    /**
+     * After a call: if the callee unwound, drop its dummy result and save. Restoring resumes at
+     * {@code callLabel}, before the stash loads, so the same invoke runs again inside its original
+     * exception ranges.
+     */
+    private void addCallPoint(AbstractInsnNode call, LabelNode callLabel, PointState state) {
+        LabelNode after = new LabelNode();
+        LabelNode slow = new LabelNode();
+        InsnList check = FrameCodeGenerator.pendingCheck(slow);
+        check.add(after);
+        method.instructions.insert(call, check);
+        InsnList cold = new InsnList();
+        cold.add(slow);
+        cold.add(FrameCodeGenerator.callStasis("unwinding", "()Z"));
+        cold.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        int resultSize = Type.getReturnType(descriptorOf(call)).getSize();
+        if (resultSize > 0) {
+            cold.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
+        }
+        cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
+        points.add(new Point(state, callLabel, cold));
+    }
+
+    /**
+     * Everything after the original code: the cold blocks of the points, the shared unwind tail,
+     * the re-dispatch after a bottom frame's snapshot, the dispatch on {@code frame.point} and the
+     * restore blocks.
+     */
+    private InsnList coldCode() {
+        InsnList cold = new InsnList();
+        points.forEach(point -> cold.add(point.coldBlock()));
+        cold.add(FrameCodeGenerator.unwindTail(unwind, frameLocal, redispatch, Type.getReturnType(method.desc)));
         LabelNode bad = new LabelNode();
         cold.add(redispatch);
         cold.add(new LdcInsnNode(key));
-        cold.add(FrameCodeGenerator.callStasis("enter", "(Ljava/lang/String;)" + FrameCodeGenerator.FRAME_DESC));
+        cold.add(FrameCodeGenerator.callStasis("enter", ENTER_DESC));
         cold.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
         cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
         cold.add(new JumpInsnNode(Opcodes.IFNULL, bad));
@@ -177,13 +213,7 @@ public final class ContinuationPass {
         cold.add(bad);
         cold.add(FrameCodeGenerator.fail("stasis: cannot rewind " + key + ": the runtime handed no frame or a frame"
                 + " with an unknown point; the snapshot does not match this code"));
-
-        InsnList prologue = FrameCodeGenerator.pendingCheck(entrySlow);
-        prologue.add(body);
-        insns.insert(prologue);
-        insns.add(cold);
-        method.maxLocals = spillBase + maxStackSlots(points);
-        return points.size();
+        return cold;
     }
 
     /** The type a restored reference is cast to: the analysed one, made nameable from this class. */
@@ -237,18 +267,16 @@ public final class ContinuationPass {
 
     /**
      * Stores the receiver and arguments of {@code call} into locals from {@code base} and loads them
-     * back, with {@code callLabel} in between: restoring jumps there, after reloading the stash.
-     * Returns the number of slots used.
+     * back, with {@code callLabel} in between: restoring jumps there after reloading the stash.
+     * Returns the number of slots used. (The JIT removes the round trip.)
      */
     private int stash(AbstractInsnNode call, LabelNode callLabel, int base) {
-        String desc = call instanceof org.objectweb.asm.tree.MethodInsnNode m ? m.desc
-                : ((org.objectweb.asm.tree.InvokeDynamicInsnNode) call).desc;
         boolean hasReceiver = call.getOpcode() != Opcodes.INVOKESTATIC && call.getOpcode() != Opcodes.INVOKEDYNAMIC;
         List<Type> types = new ArrayList<>();
         if (hasReceiver) {
             types.add(Type.getObjectType("java/lang/Object"));
         }
-        types.addAll(List.of(Type.getArgumentTypes(desc)));
+        types.addAll(List.of(Type.getArgumentTypes(descriptorOf(call))));
         int[] slots = new int[types.size()];
         int next = base;
         for (int i = 0; i < types.size(); i++) {
@@ -267,13 +295,12 @@ public final class ContinuationPass {
         return next - base;
     }
 
-    private static int resultSize(AbstractInsnNode call) {
-        String desc = call instanceof org.objectweb.asm.tree.MethodInsnNode m ? m.desc
-                : ((org.objectweb.asm.tree.InvokeDynamicInsnNode) call).desc;
-        return Type.getReturnType(desc).getSize();
+    private static String descriptorOf(AbstractInsnNode call) {
+        return call instanceof MethodInsnNode invoke ? invoke.desc : ((InvokeDynamicInsnNode) call).desc;
     }
 
-    private static int maxStackSlots(List<Point> points) {
+    /** Slots the largest operand stack needs when a save spills it into locals. */
+    private int maxStackSlots() {
         int max = 0;
         for (Point point : points) {
             int size = 0;

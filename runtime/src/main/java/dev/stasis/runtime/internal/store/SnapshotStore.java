@@ -41,6 +41,8 @@ public final class SnapshotStore {
     }
 
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis");
+    /** Committed and set-aside snapshots: a new id is greater than all of them. */
+    private static final Pattern ID_BEARING_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis(\\.broken)?");
     private static final Pattern TEMP_NAME = Pattern.compile("\\.(snapshot-\\d+\\.stasis|finished-.+|stasis-probe-.+)\\.tmp");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
@@ -87,12 +89,18 @@ public final class SnapshotStore {
         return directory;
     }
 
-    /** A new id, greater than every id in the store and every id this store issued before. */
+    /**
+     * A new id, greater than every id in the store (broken snapshots set aside included) and every
+     * id this store issued before.
+     */
     public synchronized String newSnapshotId() {
         long highest = lastIssuedId;
-        try {
-            for (SnapshotFile f : list()) {
-                highest = Math.max(highest, Long.parseLong(f.id()));
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                Matcher m = ID_BEARING_NAME.matcher(entry.getFileName().toString());
+                if (m.matches()) {
+                    highest = Math.max(highest, Long.parseLong(m.group(1)));
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list snapshot directory " + directory + ": " + e.getMessage(), e);
@@ -160,6 +168,19 @@ public final class SnapshotStore {
             Files.deleteIfExists(old.path());
         }
         syncDirectory();
+    }
+
+    /**
+     * Renames a snapshot that failed its checks to {@code snapshot-<id>.stasis.broken} (as etcd
+     * does), so it is kept for inspection but never listed or loaded again.
+     *
+     * @return the new path
+     */
+    public Path markBroken(SnapshotFile snapshot) throws IOException {
+        Path broken = snapshot.path().resolveSibling(snapshot.path().getFileName() + ".broken");
+        Files.move(snapshot.path(), broken, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory();
+        return broken;
     }
 
     public void markFinished(String runId) throws IOException {

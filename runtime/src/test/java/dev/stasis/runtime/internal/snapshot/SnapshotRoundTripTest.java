@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -335,6 +336,60 @@ class SnapshotRoundTripTest {
         }
         assertThat(count).isEqualTo(100_000);
         assertThat(node.payload).isSameAs(result[0]);
+    }
+
+    @Test
+    void inner_and_anonymous_class_instances_keep_their_outer_object_and_captured_values() throws IOException {
+        Outer outer = new Outer("outer-state");
+        Outer.Inner inner = outer.new Inner();
+        Supplier<String> anonymous = outer.anonymous("captured");
+
+        Object[] back = Snapshots.roundTrip(dir, inner, anonymous, outer);
+
+        assertThat(((Outer.Inner) back[0]).outerState()).isEqualTo("outer-state");
+        @SuppressWarnings("unchecked") Supplier<String> anonymousBack = (Supplier<String>) back[1];
+        ((Outer) back[2]).state = "changed";
+        assertThat(anonymousBack.get()).as("the outer object is shared, the captured value kept").isEqualTo("changed/captured");
+    }
+
+    @Test
+    void transient_fields_are_part_of_the_saved_state() throws IOException {
+        Cache cache = new Cache();
+        cache.hits = 3;
+        cache.memo = new HashMap<>(Map.of("k", "v"));
+
+        Cache back = Snapshots.roundTripOne(dir, cache);
+
+        assertThat(back.hits).isEqualTo(3);
+        assertThat(back.memo).isEqualTo(Map.of("k", "v"));
+    }
+
+    static final class Cache {
+        transient int hits;
+        transient Map<String, String> memo;
+    }
+
+    static final class Outer {
+        String state;
+
+        Outer(String state) {
+            this.state = state;
+        }
+
+        final class Inner {
+            String outerState() {
+                return state;
+            }
+        }
+
+        Supplier<String> anonymous(String value) {
+            return new Supplier<>() {
+                @Override
+                public String get() {
+                    return state + "/" + value;
+                }
+            };
+        }
     }
 
     @Test

@@ -128,8 +128,8 @@ class UncapturableObjectTest {
 
         assertThatThrownBy(() -> write(content))
                 .hasMessage("cannot snapshot java.lang.Thread at thread t1, frame a/B.run()V @2, ref slot 1 (a live thread cannot be saved;"
-                        + " Stasis captures threads by their stacks: keep it out of the saved state (e.g. in a transient field)"
-                        + " and recreate it after a restore)");
+                        + " Stasis captures threads by their stacks: release it before a checkpoint and recreate it after a"
+                        + " restore (e.g. in an org.crac Resource's beforeCheckpoint/afterRestore))");
     }
 
     @Test

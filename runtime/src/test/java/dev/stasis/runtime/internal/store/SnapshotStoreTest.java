@@ -178,6 +178,20 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void a_broken_snapshot_is_set_aside_and_no_longer_listed() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp);
+        SnapshotFile older = commitText(store, "older");
+        SnapshotFile newer = commitText(store, "damaged");
+
+        Path aside = store.markBroken(newer);
+
+        assertThat(aside).isEqualTo(tmp.resolve("snapshot-000002.stasis.broken"));
+        assertThat(Files.readString(aside)).isEqualTo("damaged");
+        assertThat(store.list()).containsExactly(older);
+        assertThat(SnapshotStore.open(tmp).newSnapshotId()).as("the id of a broken snapshot is never reused").isEqualTo("000003");
+    }
+
+    @Test
     void finished_markers_are_per_run() throws IOException {
         SnapshotStore store = SnapshotStore.open(tmp);
 

@@ -2,16 +2,30 @@ package dev.stasis.runtime.internal.snapshot.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 
 /**
- * Kryo with two additions: every nested write records, only when it fails, the object it was
+ * Kryo with these additions: field serializers copy every field; every nested write records, only when it fails, the object it was
  * writing (so a failure can say where in the graph it happened: see {@link CapturePathException});
  * and the JDK's collection wrappers are written field by field (their collection serializer would
  * call {@code add} on an unmodifiable view).
  */
 final class SnapshotKryo extends Kryo {
+    private final FieldSerializer.FieldSerializerConfig fieldConfig = new FieldSerializer.FieldSerializerConfig();
+
+    /**
+     * A checkpoint copies the whole in-memory state: synthetic fields (an inner class's
+     * {@code this$0}, an anonymous class's captured {@code val$x}) and transient fields (caches,
+     * counters, lazily built state) included. Kryo skips both by default; Java serialization's
+     * {@code readObject} hooks that would rebuild transient state never run here.
+     */
+    SnapshotKryo() {
+        fieldConfig.setIgnoreSyntheticFields(false);
+        fieldConfig.setSerializeTransient(true);
+        setDefaultSerializer(new SerializerFactory.FieldSerializerFactory(fieldConfig));
+    }
 
     @Override
     public void writeClassAndObject(Output output, Object object) {
@@ -61,7 +75,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public Serializer getDefaultSerializer(Class type) {
         if (isCollectionWrapper(type)) {
-            return new FieldSerializer<>(this, type);
+            return new FieldSerializer<>(this, type, fieldConfig);
         }
         return super.getDefaultSerializer(type);
     }

@@ -51,6 +51,7 @@ public final class SnapshotKryoFactory {
         kryo.setWarnUnregisteredClasses(false);
         kryo.setReferences(true);
         kryo.setInstantiatorStrategy(new SnapshotInstantiatorStrategy());
+        kryo.setDefaultSerializer(new WholeStateSerializerFactory());
 
         kryo.register(SnapshotContent.class, new RootSerializers.ContentSerializer(), 20);
         kryo.register(ClassStatics.class, new RootSerializers.ClassStaticsSerializer(), 21);
@@ -98,7 +99,8 @@ public final class SnapshotKryoFactory {
 
     private static void refuse(Kryo kryo, Class<?> type, String reason) {
         kryo.addDefaultSerializer(type, new RefusingSerializer(reason
-                + ": keep it out of the saved state (e.g. in a transient field) and recreate it after a restore"));
+                + ": release it before a checkpoint and recreate it after a restore"
+                + " (e.g. in an org.crac Resource's beforeCheckpoint/afterRestore)"));
     }
 
     /**
