@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 AGENT=agent/target/stasis-agent.jar
 SAMPLES=samples/target/stasis-samples.jar
 JAVA=${JAVA:-java}
-STEPS=${STEPS:-60000000}
+STEPS=${STEPS:-80000000}
 RUN_SECONDS=${RUN_SECONDS:-6}
 
 say() { printf '\n== %s\n' "$*"; }
@@ -58,7 +58,10 @@ done
 
 say "2. Checkpoint it from outside (attach + JMX), while it keeps running"
 show "$JAVA -jar $AGENT checkpoint $job_pid"
-snapshot_id=$("$JAVA" -jar "$AGENT" checkpoint "$job_pid")
+if ! snapshot_id=$("$JAVA" -jar "$AGENT" checkpoint "$job_pid"); then
+  echo "FAILED: the checkpoint was refused (the CLI's message is above)" >&2
+  exit 1
+fi
 echo "   snapshot id: $snapshot_id"
 sleep 1
 echo "   the job went on: $(last_step "$work/first.out")"
@@ -84,7 +87,11 @@ done
 stasis_lines "$work/resumed.err" | sed 's/^/   /'
 tail -n +1 -f --pid="$resumed_pid" "$work/resumed.out" \
   | awk '/^step / { split($2, at, "/"); if (!shown++ || at[1] % (at[2] / 10) == 0) print "   " $0; next } { print "   " $0 }'
-wait "$resumed_pid"
+if ! wait "$resumed_pid"; then
+  echo "FAILED: the relaunched job ended with an error:" >&2
+  cat "$work/resumed.err" >&2
+  exit 1
+fi
 first_resumed=$(grep -m1 '^step ' "$work/resumed.out" || true)
 echo "   its first progress line was '$first_resumed': it did not start over"
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,20 +36,16 @@ class AgentOptionsIT {
     }
 
     @Test
-    void reports_a_snapshot_directory_that_cannot_be_created_and_names_it() throws IOException {
+    void runs_the_program_without_checkpoints_when_the_snapshot_directory_cannot_be_created_and_names_it() throws IOException {
         // Tests run as root, so permissions cannot make a directory unwritable; a path under a file can never exist.
         Path blocker = Files.writeString(work.resolve("blocker"), "a regular file, not a directory\n");
         Path impossible = blocker.resolve("snapshots");
         JvmCommand command = shortJob().withAgent("dir=" + impossible);
         try (ForkedJvm jvm = ForkedJvm.run(command, work, "impossible-dir", RUN_TIMEOUT)) {
-            assertThat(jvm.stderr()).as(jvm.describe()).contains("stasis:").contains(impossible.toString());
-            if (jvm.exitCode() == 0) {
-                // The agent stood aside: the program ran, unharmed, without checkpoints.
-                assertThat(SampleOutput.resultOf(jvm)).isEqualTo(UninterruptedRuns.resultOf(command));
-            } else {
-                assertThat(jvm.exitCode()).as("a refusal uses the agent's refusal code\n" + jvm.describe()).isEqualTo(REFUSED);
-                assertThat(jvm.stdoutLines()).isEmpty();
-            }
+            // The agent must never take the program down: it stands aside, says why, and the program runs.
+            assertThat(jvm.stderr()).as(jvm.describe()).containsPattern("stasis: .*" + Pattern.quote(impossible.toString()));
+            assertThat(jvm.exitCode()).as(jvm.describe()).isZero();
+            assertThat(SampleOutput.resultOf(jvm)).isEqualTo(UninterruptedRuns.resultOf(command));
         }
     }
 }

@@ -17,7 +17,14 @@ public final class SampleJob {
     }
 
     public static void main(String[] args) {
-        JobConfig config = JobConfig.parse(args);
+        JobConfig config;
+        try {
+            config = JobConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("SampleJob: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Pipeline pipeline = new Pipeline(config, new JobState(config.seed()), new Progress(config.steps()));
         long result = pipeline.run();
         System.out.println("RESULT " + Long.toHexString(result));
