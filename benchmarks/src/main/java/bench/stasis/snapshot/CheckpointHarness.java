@@ -73,12 +73,14 @@ public final class CheckpointHarness {
                 return "The checkpoint command failed (" + (cliDone ? "exit " + cli.exitValue() : "timed out") + "): "
                         + cliOutput.strip();
             }
-            OptionalLong pause = AgentOutput.pauseMillis(cliOutput);
-            table.row("checkpoint pause reported by the agent (ms)", pause.isPresent() ? Long.toString(pause.getAsLong())
-                    : "not reported");
-            table.row("`stasis-agent.jar checkpoint <pid>` wall time, attach included (ms)", Long.toString(cliMillis));
+            RemoteCheckpointer.LastCheckpoint last = RemoteCheckpointer.lastCheckpoint(first.pid());
+            table.row("checkpoint pause, the agent's LastPauseMillis (ms)", Long.toString(last.pauseMillis()));
+            table.row("`stasis-agent.jar checkpoint <pid>` wall time, attach and JVM start included (ms)",
+                    Long.toString(cliMillis));
             Path snapshot = largestFile(snapshots);
-            table.row("snapshot size (bytes)", snapshot == null ? "no file in " + snapshots : Long.toString(Files.size(snapshot)));
+            table.row("snapshot size, LastSnapshotBytes (bytes)", Long.toString(last.snapshotBytes()));
+            table.row("snapshot file on disk (bytes)", snapshot == null ? "no file in " + snapshots
+                    : Long.toString(Files.size(snapshot)));
         } finally {
             first.destroyForcibly().waitFor();
         }

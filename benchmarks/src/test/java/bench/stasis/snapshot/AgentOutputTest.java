@@ -16,11 +16,4 @@ class AgentOutputTest {
     void ignores_other_stderr_lines() {
         assertThat(AgentOutput.restoredMillis("stasis: agent started, dir=/tmp/x")).isEmpty();
     }
-
-    @Test
-    void reads_the_pause_from_the_checkpoint_report() {
-        assertThat(AgentOutput.pauseMillis("snapshot 7 committed\nLastPauseMillis=118\n")).hasValue(118);
-        assertThat(AgentOutput.pauseMillis("checkpoint 7: paused 35 ms, 1200 bytes")).hasValue(35);
-        assertThat(AgentOutput.pauseMillis("checkpoint 7 written")).isEmpty();
-    }
 }
