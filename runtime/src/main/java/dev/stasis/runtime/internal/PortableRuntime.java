@@ -1,14 +1,153 @@
 package dev.stasis.runtime.internal;
 
+import dev.stasis.rt.Stasis;
+import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.CheckpointResult;
+import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
+import dev.stasis.runtime.internal.capture.ApplicationThreads;
+import dev.stasis.runtime.internal.capture.CheckpointCoordinator;
+import dev.stasis.runtime.internal.capture.PortableEngine;
+import dev.stasis.runtime.internal.capture.SnapshotWriter;
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import dev.stasis.runtime.internal.restore.SnapshotSource;
+import dev.stasis.runtime.internal.restore.StartupRestore;
+import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
-/** The portable engine behind {@link StasisRuntime}. STUB: being written. */
-public final class PortableRuntime {
-    private PortableRuntime() {
+/** The portable engine behind {@link StasisRuntime}: capture by unwinding, Kryo snapshots, restore by rewinding. */
+public final class PortableRuntime implements StasisRuntime {
+    private final RuntimeConfig config;
+    private final SnapshotStore store;
+    private final PortableEngine engine;
+    private final CheckpointCoordinator coordinator;
+    private final SnapshotWriter writer;
+    /** The thread that ran {@code premain}, which then runs {@code main}. */
+    private final Thread mainThread;
+    private volatile String runId = UUID.randomUUID().toString();
+    private volatile String lastSnapshotId;
+    private volatile long checkpointCount;
+    private volatile long lastPauseMillis;
+    private volatile long lastSnapshotBytes;
+    private volatile String lastError;
+
+    private PortableRuntime(RuntimeConfig config, SnapshotStore store, InstrumentedClasses registry) {
+        this.config = config;
+        this.store = store;
+        this.engine = new PortableEngine(registry);
+        this.coordinator = new CheckpointCoordinator(engine, ApplicationThreads.ofJvm());
+        this.writer = new SnapshotWriter(store, registry);
+        this.mainThread = Thread.currentThread();
     }
 
+    /**
+     * Opens the store and installs the engine. Call on the main thread ({@code premain}).
+     *
+     * @throws UncheckedIOException when the snapshot directory cannot be opened
+     */
     public static StasisRuntime create(RuntimeConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        SnapshotStore store;
+        try {
+            store = SnapshotStore.open(config.directory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("stasis: cannot open the snapshot directory " + config.directory() + ": "
+                    + e.getMessage() + ". Choose a writable directory with dir=...", e);
+        }
+        PortableRuntime runtime = new PortableRuntime(config, store, InstrumentedClasses.global());
+        Stasis.install(runtime.engine);
+        return runtime;
+    }
+
+    @Override
+    public Optional<String> restoreAtStartup() throws RestoreException {
+        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store), engine,
+                ClassLoader.getSystemClassLoader(), System.err).restore(config.restore(), config.mainClass());
+        resumed.ifPresent(r -> {
+            runId = r.runId();
+            lastSnapshotId = r.snapshotId();
+        });
+        return resumed.map(StartupRestore.Resumed::snapshotId);
+    }
+
+    @Override
+    public synchronized CheckpointResult checkpoint() throws CheckpointException {
+        SnapshotWriter.Origin origin = new SnapshotWriter.Origin(runId, agentVersion(), config.mainClass(),
+                config.arguments());
+        try {
+            CheckpointCoordinator.Captured<SnapshotFile> captured = coordinator.capture(mainThread,
+                    config.quiesceTimeout(), frames -> writer.write(origin, engine.initializationOrder(), mainThread, frames));
+            SnapshotFile file = captured.result();
+            prune();
+            lastSnapshotId = file.id();
+            lastSnapshotBytes = file.bytes();
+            lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(captured.pauseNanos());
+            checkpointCount++;
+            lastError = null;
+            return new CheckpointResult(file.id(), lastPauseMillis, file.bytes());
+        } catch (CheckpointException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
+    }
+
+    /** A snapshot is committed; failing to delete old ones must not undo that. */
+    private void prune() {
+        try {
+            store.prune(config.keep());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("stasis: could not delete old snapshots in " + store.directory() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void markFinished() {
+        try {
+            store.markFinished(runId);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("stasis: could not mark run " + runId + " finished in " + store.directory() + ": "
+                    + e.getMessage() + "; restore=auto may resume it");
+        }
+    }
+
+    private static String agentVersion() {
+        String version = PortableRuntime.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    @Override
+    public String lastSnapshotId() {
+        return lastSnapshotId;
+    }
+
+    @Override
+    public long checkpointCount() {
+        return checkpointCount;
+    }
+
+    @Override
+    public long lastPauseMillis() {
+        return lastPauseMillis;
+    }
+
+    @Override
+    public long lastSnapshotBytes() {
+        return lastSnapshotBytes;
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public Path snapshotDirectory() {
+        return store.directory();
     }
 }

@@ -1,0 +1,197 @@
+package dev.stasis.agent;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The options after {@code -javaagent:stasis-agent.jar=}: comma-separated {@code key=value} pairs.
+ * A mistake stops the JVM at start (see {@link StasisAgent}), because running without the
+ * protection the user asked for, or resuming the wrong state, is worse than not starting.
+ *
+ * @param directory where snapshots live
+ * @param restore   {@code auto}, {@code never}, {@code latest} or a snapshot id
+ * @param interval  time between periodic checkpoints, or null when off
+ * @param onTerm    what SIGTERM does
+ * @param timeout   how long a checkpoint waits for the application to reach a safepoint
+ * @param keep      how many snapshots to retain
+ * @param include   internal-name prefixes ({@code com/acme}) of the classes to instrument; empty = all
+ * @param exclude   internal-name prefixes of classes never to instrument; wins over include
+ */
+public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
+                           Duration timeout, int keep, List<String> include, List<String> exclude) {
+
+    /** What a SIGTERM does to a process running with the agent. */
+    public enum TermAction {
+        /** The JVM exits as it would without the agent; the run is not marked finished. */
+        EXIT,
+        /** A checkpoint is taken first, then the JVM exits with 143. */
+        CHECKPOINT
+    }
+
+    private static final List<String> NAMES = List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude");
+    private static final String VALID = String.join(", ", NAMES);
+    private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern PACKAGE_PREFIX =
+            Pattern.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+
+    public AgentOptions {
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+
+    /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
+    public static AgentOptions defaults(Path workingDirectory) {
+        return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
+                Duration.ofSeconds(10), 3, List.of(), List.of());
+    }
+
+    /**
+     * Parses the agent argument string ({@code null} or empty means all defaults); a relative
+     * {@code dir} is resolved against {@code workingDirectory}.
+     */
+    public static AgentOptions parse(String text, Path workingDirectory) throws AgentOptionsException {
+        AgentOptions o = defaults(workingDirectory);
+        if (text == null || text.isBlank()) {
+            return o;
+        }
+        Set<String> seen = new HashSet<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String key = (eq < 0 ? entry : entry.substring(0, eq)).trim();
+            String value = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (!NAMES.contains(key)) {
+                throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
+            }
+            if (!seen.add(key)) {
+                throw new AgentOptionsException("option '" + key + "' is given twice in -javaagent options; give it once, e.g. " + example(key));
+            }
+            if (value.isEmpty()) {
+                throw new AgentOptionsException("option '" + key + "' in -javaagent options has no value; e.g. " + example(key));
+            }
+            o = with(o, key, value, workingDirectory);
+        }
+        return o;
+    }
+
+    private static AgentOptions with(AgentOptions o, String key, String value, Path workingDirectory) throws AgentOptionsException {
+        switch (key) {
+            case "dir":
+                return new AgentOptions(directory(value, workingDirectory), o.restore, o.interval, o.onTerm, o.timeout, o.keep, o.include, o.exclude);
+            case "restore":
+                return new AgentOptions(o.directory, restore(value), o.interval, o.onTerm, o.timeout, o.keep, o.include, o.exclude);
+            case "interval":
+                return new AgentOptions(o.directory, o.restore, duration(key, value), o.onTerm, o.timeout, o.keep, o.include, o.exclude);
+            case "onterm":
+                return new AgentOptions(o.directory, o.restore, o.interval, termAction(value), o.timeout, o.keep, o.include, o.exclude);
+            case "timeout":
+                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, duration(key, value), o.keep, o.include, o.exclude);
+            case "keep":
+                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, keep(value), o.include, o.exclude);
+            case "include":
+                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, o.keep, prefixes(key, value), o.exclude);
+            case "exclude":
+                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, o.keep, o.include, prefixes(key, value));
+            default:
+                throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
+        }
+    }
+
+    private static Path directory(String value, Path workingDirectory) throws AgentOptionsException {
+        try {
+            return workingDirectory.resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            throw bad("dir", "'" + value + "' is not a usable path (" + e.getReason() + ")");
+        }
+    }
+
+    private static String restore(String value) throws AgentOptionsException {
+        if (!SNAPSHOT_ID.matcher(value).matches()) {
+            throw bad("restore", "'" + value + "' is neither auto, never, latest nor a snapshot id (letters, digits, '.', '_', '-')");
+        }
+        return value;
+    }
+
+    private static Duration duration(String key, String value) throws AgentOptionsException {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(key, e.getMessage());
+        }
+    }
+
+    private static TermAction termAction(String value) throws AgentOptionsException {
+        switch (value) {
+            case "checkpoint":
+                return TermAction.CHECKPOINT;
+            case "exit":
+                return TermAction.EXIT;
+            default:
+                throw bad("onterm", "'" + value + "' is neither checkpoint nor exit");
+        }
+    }
+
+    private static int keep(String value) throws AgentOptionsException {
+        int keep;
+        try {
+            keep = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw bad("keep", "'" + value + "' is not a whole number");
+        }
+        if (keep < 1) {
+            throw bad("keep", keep + " keeps no snapshot to resume from; it must be at least 1");
+        }
+        return keep;
+    }
+
+    private static List<String> prefixes(String key, String value) throws AgentOptionsException {
+        List<String> prefixes = new ArrayList<>();
+        for (String prefix : value.split("[;|]")) {
+            String p = prefix.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!PACKAGE_PREFIX.matcher(p).matches()) {
+                throw bad(key, "'" + p + "' is not a package prefix (Java names separated by dots; several separated by ';' or '|')");
+            }
+            prefixes.add(p.replace('.', '/'));
+        }
+        if (prefixes.isEmpty()) {
+            throw bad(key, "no package prefix given");
+        }
+        return prefixes;
+    }
+
+    private static AgentOptionsException bad(String key, String problem) {
+        return new AgentOptionsException("bad value for option '" + key + "' in -javaagent options: " + problem + "; e.g. " + example(key));
+    }
+
+    private static String example(String key) {
+        switch (key) {
+            case "dir":
+                return "dir=/var/lib/myjob";
+            case "restore":
+                return "restore=never";
+            case "interval":
+                return "interval=30s";
+            case "onterm":
+                return "onterm=checkpoint";
+            case "timeout":
+                return "timeout=10s";
+            case "keep":
+                return "keep=3";
+            case "include":
+                return "include=com.acme;org.example.job";
+            default:
+                return "exclude=com.acme.generated";
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.stasis.agent;
+
+import dev.stasis.agent.jmx.Checkpointer;
+import dev.stasis.agent.transform.ClassFilter;
+import dev.stasis.agent.transform.ClassRewriter;
+import dev.stasis.agent.transform.StasisTransformer;
+import dev.stasis.agent.trigger.FinishOnExit;
+import dev.stasis.agent.trigger.IntervalTrigger;
+import dev.stasis.agent.trigger.TerminationSignals;
+import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.RestoreException;
+import dev.stasis.runtime.RuntimeConfig;
+import dev.stasis.runtime.StasisRuntime;
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Everything after the bootstrap injection, in the order that matters: the transformer is in
+ * place before a restore initialises classes (they must load instrumented), and the triggers start
+ * only once the program's state is the one it will continue from.
+ */
+final class AgentStartup {
+    private AgentStartup() {
+    }
+
+    /**
+     * @param atLaunch premain (restores a snapshot) rather than a dynamic attach (never restores:
+     *                 the program is already running)
+     * @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM
+     */
+    static void start(AgentOptions options, Instrumentation inst, boolean atLaunch) throws RestoreException {
+        ModuleOpener.openJavaBase(inst, AgentStartup.class.getModule());
+        LaunchCommand launch = LaunchCommand.ofThisJvm();
+        StasisRuntime runtime = StasisRuntime.portable(new RuntimeConfig(options.directory(),
+                atLaunch ? options.restore() : "never", options.timeout(), options.keep(),
+                launch.mainClass(), launch.arguments()));
+        inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
+                ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
+        if (atLaunch) {
+            restore(runtime);
+        }
+        try {
+            Checkpointer.register(runtime, ManagementFactory.getPlatformMBeanServer());
+        } catch (Throwable t) {
+            AgentLog.warn("no JMX checkpoint trigger: " + t);
+        }
+        startTriggers(runtime, options);
+    }
+
+    /** Any failure here may have left classes half-restored: running on would run a wrong state. */
+    private static void restore(StasisRuntime runtime) throws RestoreException {
+        try {
+            runtime.restoreAtStartup();
+        } catch (RestoreException e) {
+            throw e;
+        } catch (Throwable t) {
+            AgentLog.debug(t);
+            throw new RestoreException("resuming failed: " + t
+                    + "; start with -javaagent:stasis-agent.jar=restore=never to run from the beginning", t);
+        }
+    }
+
+    private static void startTriggers(StasisRuntime runtime, AgentOptions options) {
+        try {
+            TerminationSignals signals = new TerminationSignals();
+            signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> { });
+            FinishOnExit.install(runtime, signals);
+            if (options.interval() != null) {
+                IntervalTrigger.start(runtime, options.interval());
+            }
+        } catch (Throwable t) {
+            AgentLog.warn("checkpoint triggers not started: " + t);
+        }
+    }
+
+    private static void checkpointOnTerm(StasisRuntime runtime) {
+        try {
+            runtime.checkpoint();
+        } catch (CheckpointException e) {
+            AgentLog.warn("checkpoint on SIGTERM failed: " + e.getMessage());
+        }
+    }
+}

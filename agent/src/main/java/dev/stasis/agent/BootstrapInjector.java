@@ -1,0 +1,124 @@
+package dev.stasis.agent;
+
+import net.bytebuddy.dynamic.loading.ClassInjector;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Puts the {@code dev.stasis.rt} classes (what instrumented code calls) into the bootstrap loader,
+ * so that a class in any loader resolves the same {@code Stasis}; parent-first delegation makes the
+ * system loader find the bootstrap copy too. The class files are read as bytes from wherever the
+ * agent's loader has them (the agent jar, or a classes directory in a build), never loaded here.
+ */
+final class BootstrapInjector {
+    static final String PACKAGE = "dev/stasis/rt/";
+    private static final String ANCHOR = PACKAGE + "Stasis.class";
+
+    private BootstrapInjector() {
+    }
+
+    static void injectRuntimeApi(Instrumentation inst) throws IOException {
+        if (alreadyInBootstrap()) {
+            return;
+        }
+        Map<String, byte[]> classes = runtimeApiClasses(BootstrapInjector.class.getClassLoader());
+        Path folder = Files.createTempDirectory("stasis-bootstrap");
+        try {
+            ClassInjector.UsingInstrumentation.of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, inst)
+                    .injectRaw(classes);
+        } finally {
+            deleteQuietly(folder);
+        }
+    }
+
+    /** A second attach into the same JVM must not inject a second copy. */
+    static boolean alreadyInBootstrap() {
+        try {
+            Class.forName(PACKAGE.replace('/', '.') + "Stasis", false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Binary class name to class file of every class directly in {@code dev/stasis/rt/}. */
+    static Map<String, byte[]> runtimeApiClasses(ClassLoader loader) throws IOException {
+        URL anchor = loader.getResource(ANCHOR);
+        if (anchor == null) {
+            throw new IOException(ANCHOR + " is not on the agent's class path; the agent jar is incomplete, rebuild it");
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        if ("jar".equals(anchor.getProtocol())) {
+            readFromJar(anchor, classes);
+        } else {
+            readFromDirectory(anchor, classes);
+        }
+        return classes;
+    }
+
+    private static void readFromJar(URL anchor, Map<String, byte[]> classes) throws IOException {
+        URL jarUrl = ((JarURLConnection) anchor.openConnection()).getJarFileURL();
+        try (JarFile jar = new JarFile(new File(jarUrl.toURI()), false)) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                if (isApiClass(entry.getName())) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        classes.put(binaryName(entry.getName()), in.readAllBytes());
+                    }
+                }
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the agent jar from " + anchor, e);
+        }
+    }
+
+    private static void readFromDirectory(URL anchor, Map<String, byte[]> classes) throws IOException {
+        Path dir;
+        try {
+            dir = Path.of(anchor.toURI()).getParent();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("cannot read the runtime API classes from " + anchor, e);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+                String name = PACKAGE + file.getFileName();
+                if (isApiClass(name)) {
+                    classes.put(binaryName(name), Files.readAllBytes(file));
+                }
+            }
+        }
+    }
+
+    private static boolean isApiClass(String entryName) {
+        return entryName.startsWith(PACKAGE) && entryName.endsWith(".class")
+                && entryName.indexOf('/', PACKAGE.length()) < 0;
+    }
+
+    private static String binaryName(String entryName) {
+        return entryName.substring(0, entryName.length() - ".class".length()).replace('/', '.');
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            files.forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // A leftover temp file is harmless; the injection itself succeeded or reported its own error.
+        }
+        folder.toFile().delete();
+    }
+}

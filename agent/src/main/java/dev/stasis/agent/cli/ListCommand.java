@@ -1,0 +1,62 @@
+package dev.stasis.agent.cli;
+
+import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
+import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code list <dir>}: the snapshots in a directory, newest first, and whether each can be resumed. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the snapshots in a snapshot directory (the agent's dir= option), newest first.")
+final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<dir>", description = "snapshot directory")
+    Path directory;
+
+    @Override
+    public Integer call() {
+        if (!Files.isDirectory(directory)) {
+            spec.commandLine().getErr().println("stasis: cannot list " + directory + ": "
+                    + (Files.exists(directory) ? "not a directory" : "no such directory")
+                    + "; give the directory of the agent's dir= option (default .stasis in the program's working directory)");
+            return 1;
+        }
+        try {
+            SnapshotStore store = SnapshotStore.openExisting(directory);
+            List<SnapshotTable.Row> rows = new ArrayList<>();
+            for (SnapshotFile file : store.list()) {
+                rows.add(row(store, file));
+            }
+            spec.commandLine().getOut().print(rows.isEmpty() ? "no snapshots in " + directory + System.lineSeparator() : SnapshotTable.format(rows));
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("stasis: cannot list " + directory + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A snapshot that cannot be read is still listed: the user needs to see it is there and why it is useless. */
+    private static SnapshotTable.Row row(SnapshotStore store, SnapshotFile file) {
+        try {
+            Manifest manifest = SnapshotCodec.readManifest(file.path());
+            String state = store.isFinished(manifest.runId()) ? "finished" : "resumable";
+            return new SnapshotTable.Row(file.id(), Instant.ofEpochMilli(manifest.createdAtMillis()), file.bytes(), state);
+        } catch (IOException | RuntimeException e) {
+            return new SnapshotTable.Row(file.id(), file.modified(), file.bytes(), "corrupt: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.stasis.agent.transform;
+
+import java.util.List;
+
+/**
+ * Which classes the transformer rewrites: those of application loaders (not bootstrap, not
+ * platform), outside the JDK's and Stasis's own namespaces, that pass {@code include=} and
+ * {@code exclude=}.
+ *
+ * <p>The JDK namespaces are the ones the instrumenter treats as never instrumented when it decides
+ * whether a static call is a call point; a class there (a {@code jdk/proxy1/$Proxy3} in an
+ * application loader, say) must not be instrumented either, or its caller would not notice it
+ * unwinding.
+ */
+public final class ClassFilter {
+    private static final List<String> NEVER = List.of("dev/stasis/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+
+    private final List<String> include;
+    private final List<String> exclude;
+    private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
+
+    /**
+     * @param include internal-name prefixes ({@code com/acme}); empty means every class
+     * @param exclude internal-name prefixes never instrumented; wins over include
+     */
+    public ClassFilter(List<String> include, List<String> exclude) {
+        this.include = List.copyOf(include);
+        this.exclude = List.copyOf(exclude);
+    }
+
+    /** @param className internal name, null for hidden classes (which are never rewritten) */
+    public boolean accepts(ClassLoader loader, String className) {
+        if (loader == null || loader == platform || className == null) {
+            return false;
+        }
+        for (String prefix : NEVER) {
+            if (className.startsWith(prefix)) {
+                return false;
+            }
+        }
+        if (matchesAny(exclude, className)) {
+            return false;
+        }
+        return include.isEmpty() || matchesAny(include, className);
+    }
+
+    /** A prefix names a package or a class: {@code com/acme} matches {@code com/acme/X} but not {@code com/acmex/X}. */
+    private static boolean matchesAny(List<String> prefixes, String className) {
+        for (String p : prefixes) {
+            if (className.startsWith(p)
+                    && (className.length() == p.length() || className.charAt(p.length()) == '/' || className.charAt(p.length()) == '$')) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.stasis.agent.trigger;
+
+import dev.stasis.agent.testing.FakeRuntime;
+import dev.stasis.agent.testing.StderrCapture;
+import org.junit.jupiter.api.Test;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The handlers are driven directly: raising a real TERM would end the test JVM (the integration tests do that). */
+class TerminationSignalsTest {
+    private final List<String> events = new ArrayList<>();
+    private final AtomicBoolean arrived = new AtomicBoolean();
+
+    private TerminationSignals.Chained handler(Runnable action, SignalHandler previous) {
+        TerminationSignals.Chained h = new TerminationSignals.Chained(arrived, action);
+        h.previous = previous;
+        return h;
+    }
+
+    @Test
+    void records_the_signal_runs_the_action_then_chains_to_the_previous_handler() {
+        SignalHandler jvmHandler = sig -> events.add("previous " + sig.getName() + " arrived=" + arrived.get());
+
+        handler(() -> events.add("checkpoint"), jvmHandler).handle(new Signal("TERM"));
+
+        assertThat(events).containsExactly("checkpoint", "previous TERM arrived=true");
+    }
+
+    @Test
+    void a_failing_action_does_not_stop_the_chain() {
+        SignalHandler jvmHandler = sig -> events.add("previous");
+
+        try (StderrCapture err = new StderrCapture()) {
+            handler(() -> {
+                throw new IllegalStateException("disk full");
+            }, jvmHandler).handle(new Signal("TERM"));
+
+            assertThat(err.text()).isEqualTo("stasis: handling SIGTERM failed, exiting as usual: java.lang.IllegalStateException: disk full"
+                    + System.lineSeparator());
+        }
+        assertThat(events).containsExactly("previous");
+        assertThat(arrived).isTrue();
+    }
+
+    @Test
+    void an_ignored_signal_is_not_recorded_and_runs_nothing() {
+        handler(() -> events.add("checkpoint"), SignalHandler.SIG_IGN).handle(new Signal("INT"));
+
+        assertThat(events).isEmpty();
+        assertThat(arrived).isFalse();
+    }
+
+    @Test
+    void install_replaces_the_jvm_handlers_and_nothing_is_recorded_before_a_signal() {
+        List<Signal> abrupt = List.of(new Signal("TERM"), new Signal("INT"), new Signal("HUP"));
+        List<SignalHandler> before = new ArrayList<>();
+        for (Signal s : abrupt) {
+            SignalHandler h = Signal.handle(s, SignalHandler.SIG_DFL);
+            Signal.handle(s, h);
+            before.add(h);
+        }
+        TerminationSignals signals = new TerminationSignals();
+        try {
+            signals.install(() -> { });
+
+            for (int i = 0; i < abrupt.size(); i++) {
+                SignalHandler installed = Signal.handle(abrupt.get(i), before.get(i));
+                assertThat(installed).isInstanceOf(TerminationSignals.Chained.class);
+                // sun.misc.Signal hands out a fresh wrapper around the same handler each time.
+                assertThat(((TerminationSignals.Chained) installed).previous).hasToString(before.get(i).toString());
+            }
+            assertThat(signals.arrived()).isFalse();
+        } finally {
+            for (int i = 0; i < abrupt.size(); i++) {
+                Signal.handle(abrupt.get(i), before.get(i));
+            }
+        }
+    }
+
+    @Test
+    void finish_hook_marks_the_run_finished_after_an_orderly_end() {
+        FakeRuntime runtime = new FakeRuntime();
+
+        new FinishOnExit(runtime, () -> false).run();
+
+        assertThat(runtime.finished()).isTrue();
+    }
+
+    @Test
+    void finish_hook_leaves_the_run_resumable_after_a_terminating_signal() {
+        FakeRuntime runtime = new FakeRuntime();
+
+        new FinishOnExit(runtime, () -> true).run();
+
+        assertThat(runtime.finished()).isFalse();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.stasis.runtime.internal.capture;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Tells the application's threads from the JDK's and Stasis's own: a checkpoint must capture
+ * every application thread, and only those.
+ */
+public final class ApplicationThreads {
+    private static final Set<String> JDK_THREAD_NAMES = Set.of("Reference Handler", "Finalizer",
+            "Signal Dispatcher", "Attach Listener", "Common-Cleaner", "Notification Thread", "DestroyJavaVM",
+            "process reaper", "Monitor Ctrl-Break");
+    private static final String STASIS_PREFIX = "stasis-";
+
+    private final Predicate<Thread> isApplication;
+
+    private ApplicationThreads(Predicate<Thread> isApplication) {
+        this.isApplication = isApplication;
+    }
+
+    /** The classification of a real JVM. */
+    public static ApplicationThreads ofJvm() {
+        return new ApplicationThreads(ApplicationThreads::isApplicationThread);
+    }
+
+    /** A classification narrowed by the caller (tests run inside a JVM full of other threads). */
+    static ApplicationThreads matching(Predicate<Thread> isApplication) {
+        return new ApplicationThreads(isApplication);
+    }
+
+    /** The live application threads other than {@code main}, by name. */
+    List<String> othersThan(Thread main) {
+        List<String> names = new ArrayList<>();
+        for (Thread thread : liveThreads()) {
+            if (thread != main && thread.isAlive() && isApplication.test(thread)) {
+                names.add(thread.getName());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    static boolean isApplicationThread(Thread thread) {
+        String name = thread.getName();
+        if (name.startsWith(STASIS_PREFIX) || JDK_THREAD_NAMES.contains(name)
+                || name.startsWith("RMI ") || name.startsWith("JMX ")) {
+            return false;
+        }
+        ThreadGroup group = thread.getThreadGroup();
+        if (group == null || !descendsFromMainGroup(group)) {
+            return false; // terminated, or in "system" or one of its JDK subgroups (e.g. InnocuousThreadGroup)
+        }
+        return !(name.startsWith("ForkJoinPool.commonPool-worker") && isIdleForkJoinWorker(thread));
+    }
+
+    private static boolean descendsFromMainGroup(ThreadGroup group) {
+        for (ThreadGroup g = group; g != null; g = g.getParent()) {
+            if (g.getName().equals("main") && g.getParent() != null && g.getParent().getParent() == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An idle common-pool worker runs no application task; one that runs a task is application work. */
+    private static boolean isIdleForkJoinWorker(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        return Arrays.stream(thread.getStackTrace()).anyMatch(element ->
+                element.getClassName().equals("java.util.concurrent.ForkJoinPool")
+                        && element.getMethodName().equals("awaitWork"));
+    }
+
+    private static List<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() * 2 + 16];
+        int count = root.enumerate(threads, true);
+        return Arrays.asList(threads).subList(0, count);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.stasis.runtime.internal.capture;
+
+import dev.stasis.rt.Frame;
+import dev.stasis.runtime.CheckpointException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Brings the application thread to a stop at a capturable point, lets the caller use its frames
+ * while it is parked, and always lets it go again: a failed checkpoint leaves the application
+ * running. One capture at a time.
+ */
+public final class CheckpointCoordinator {
+    /** What to do with the captured frames (bottom first) while their thread is parked. */
+    @FunctionalInterface
+    public interface WhileParked<T> {
+        T run(List<Frame> bottomFirst) throws Exception;
+    }
+
+    /** What the action returned, and how long the thread was kept from running. */
+    public record Captured<T>(T result, long pauseNanos) {
+    }
+
+    private final PortableEngine engine;
+    private final ApplicationThreads threads;
+
+    public CheckpointCoordinator(PortableEngine engine, ApplicationThreads threads) {
+        this.engine = engine;
+        this.threads = threads;
+    }
+
+    public synchronized <T> Captured<T> capture(Thread main, Duration timeout, WhileParked<T> action)
+            throws CheckpointException {
+        if (!main.isAlive()) {
+            throw new CheckpointException("cannot checkpoint: thread " + main.getName()
+                    + " has ended, so there is no program state left to save");
+        }
+        List<String> others = threads.othersThan(main);
+        if (!others.isEmpty()) {
+            throw new CheckpointException("cannot checkpoint: this version checkpoints single-threaded programs; threads "
+                    + String.join(", ", others) + " are running besides " + main.getName()
+                    + ". Checkpoint before they start or after they end.");
+        }
+        CaptureRequest request = engine.request(main);
+        long pauseNanos = 0;
+        try {
+            awaitParked(request, timeout);
+            T result = action.run(request.frames());
+            pauseNanos = System.nanoTime() - request.requestedAtNanos;
+            return new Captured<>(result, pauseNanos);
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointException("checkpoint interrupted while waiting for thread " + main.getName()
+                    + "; the program runs on");
+        } catch (Exception | Error e) {
+            throw new CheckpointException("checkpoint failed: " + e + "; the program runs on and the previous "
+                    + "snapshots are intact", e);
+        } finally {
+            // Cancel first, so a thread that has not claimed the request never will; then withdraw and
+            // release, so a parked thread (or one about to park) rewinds and nobody captures it again.
+            if (!request.cancelIfUnclaimed()) {
+                request.abandonIfNotParked();
+            }
+            engine.withdraw(request);
+            request.release();
+        }
+    }
+
+    private void awaitParked(CaptureRequest request, Duration timeout) throws CheckpointException, InterruptedException {
+        long nanos = timeout.toNanos();
+        if (request.awaitParked(nanos)) {
+            return;
+        }
+        if (request.cancelIfUnclaimed()) {
+            throw timedOut(request, timeout);
+        }
+        // The thread claimed the request just in time and is returning frame by frame: give it as long again.
+        if (request.awaitParked(nanos)) {
+            return;
+        }
+        if (request.abandonIfNotParked()) {
+            throw new CheckpointException("checkpoint abandoned: thread " + request.target.getName()
+                    + " started to unwind but did not reach its bottom frame within " + format(timeout)
+                    + "; it runs on");
+        }
+        // It parked between the wait and the abandon: the latch is counted down right after.
+        request.awaitParked(Long.MAX_VALUE);
+    }
+
+    private static CheckpointException timedOut(CaptureRequest request, Duration timeout) {
+        Thread thread = request.target;
+        String where = request.blocker;
+        if (where != null) {
+            return new CheckpointException("checkpoint timed out after " + format(timeout) + ": thread "
+                    + thread.getName() + " could not stop at a capturable point: " + where);
+        }
+        return new CheckpointException("checkpoint timed out after " + format(timeout) + ": thread "
+                + thread.getName() + " did not reach a poll (it is blocked, or in code that is not instrumented): "
+                + whereIs(thread.getStackTrace()));
+    }
+
+    /** The application frame the thread is in, and the JDK method it called, if any. */
+    private static String whereIs(StackTraceElement[] stack) {
+        if (stack.length == 0) {
+            return "no stack available";
+        }
+        for (int i = 0; i < stack.length; i++) {
+            if (!StackInspector.isJdk(stack[i].getClassName())) {
+                return i == 0 ? "at " + StackInspector.describe(stack[0])
+                        : "in " + stack[i - 1].getClassName() + "." + stack[i - 1].getMethodName() + " called at "
+                        + StackInspector.describe(stack[i]);
+            }
+        }
+        return "in " + StackInspector.describe(stack[0]);
+    }
+
+    static String format(Duration duration) {
+        if (duration.toMillis() % 1000 == 0) {
+            return duration.toSeconds() + "s";
+        }
+        return duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.stasis.runtime.internal.capture;
+
+import dev.stasis.rt.Frame;
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
+import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.StaticFields;
+import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotStore;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns a parked thread's frames and the statics of the initialised classes into a committed snapshot. */
+public final class SnapshotWriter {
+    /** Who wrote the snapshot, as the manifest records it. */
+    public record Origin(String runId, String agentVersion, String mainClass, List<String> arguments) {
+    }
+
+    private final SnapshotStore store;
+    private final InstrumentedClasses registry;
+
+    public SnapshotWriter(SnapshotStore store, InstrumentedClasses registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    /** Called while {@code thread} is parked: nothing in the graph changes under the writer. */
+    public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst)
+            throws Exception {
+        List<ClassStatics> statics = new ArrayList<>();
+        List<String> initialised = new ArrayList<>();
+        for (Class<?> type : restorableClasses(initOrder)) {
+            ClassStatics captured;
+            try {
+                captured = StaticFields.capture(type);
+            } catch (LinkageError failedInitialisation) {
+                continue; // its initialiser threw: the class is unusable and a restore must not revive it
+            }
+            statics.add(captured);
+            initialised.add(type.getName().replace('.', '/'));
+        }
+        SnapshotContent content = new SnapshotContent(statics, List.of(
+                new ThreadCapture(thread.getName(), thread.isDaemon(), thread.getPriority(), bottomFirst)));
+        String id = store.newSnapshotId();
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
+                origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
+                registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()));
+        return StasisThreads.call("snapshot-writer",
+                () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content)));
+    }
+
+    /** Only class-path classes can be found again by a relaunched JVM; each class once. */
+    private static Set<Class<?>> restorableClasses(List<Class<?>> initOrder) {
+        Set<Class<?>> classes = new LinkedHashSet<>();
+        for (Class<?> type : initOrder) {
+            if (type.getClassLoader() == ClassLoader.getSystemClassLoader()) {
+                classes.add(type);
+            }
+        }
+        return classes;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.stasis.runtime.internal.capture;
+
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import java.lang.StackWalker.StackFrame;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MonitorInfo;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides whether the current thread can be captured at the poll it is in: every frame from the
+ * poll's caller down to the thread's entry must be an instrumented method of a class-path class,
+ * and the thread may hold no lock except the monitor of a {@code synchronized} method on that stack.
+ *
+ * <p>{@code RETAIN_CLASS_REFERENCE} only adds the declaring class to each frame; the frames shown are
+ * the default ones, so lambda proxies, {@code LambdaForm}s and reflection frames (stateless
+ * forwarders) are passed through.
+ */
+final class StackInspector {
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final Set<String> ENGINE_CLASSES = Set.of(PortableEngine.class.getName(), StackInspector.class.getName());
+    private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+    /** Capturable with {@code frames} instrumented frames, or blocked for the reason in {@code blocker}. */
+    record Verdict(int frames, String blocker) {
+        boolean capturable() {
+            return blocker == null;
+        }
+
+        static Verdict blocked(StackTraceElement at, String reason) {
+            return new Verdict(0, (at == null ? "" : "at " + describe(at) + ": ") + reason);
+        }
+    }
+
+    private final InstrumentedClasses registry;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    StackInspector(InstrumentedClasses registry) {
+        this.registry = registry;
+    }
+
+    Verdict inspectCurrentThread() {
+        List<StackFrame> frames = WALKER.walk(stream -> stream.dropWhile(StackInspector::isStasisFrame)
+                .collect(Collectors.toList()));
+        int applicationFrames = frames.size();
+        // The thread's entry trampolines (Thread.run, the launcher) sit below the application: they are
+        // never rewound, the thread re-enters its bottom application frame by itself.
+        while (applicationFrames > 0 && isJdk(frames.get(applicationFrames - 1).getClassName())) {
+            applicationFrames--;
+        }
+        if (applicationFrames == 0) {
+            return Verdict.blocked(null, "no application frame is on the stack");
+        }
+        for (int i = 0; i < applicationFrames; i++) {
+            Verdict blocked = checkFrame(frames, i, applicationFrames);
+            if (blocked != null) {
+                return blocked;
+            }
+        }
+        Verdict locks = checkLocks(frames.subList(0, applicationFrames));
+        return locks != null ? locks : new Verdict(applicationFrames, null);
+    }
+
+    private Verdict checkFrame(List<StackFrame> frames, int index, int applicationFrames) {
+        StackFrame frame = frames.get(index);
+        String owner = frame.getClassName().replace('.', '/');
+        String key = InstrumentedClasses.key(owner, frame.getMethodName(), frame.getDescriptor());
+        if (registry.isInstrumented(key)) {
+            ClassLoader loader = frame.getDeclaringClass().getClassLoader();
+            if (loader != ClassLoader.getSystemClassLoader()) {
+                return Verdict.blocked(frame.toStackTraceElement(), "class " + frame.getClassName()
+                        + " comes from class loader " + loader + ", not the class path; this version restores "
+                        + "only classes of the system class loader");
+            }
+            return null;
+        }
+        String method = frame.getClassName() + "." + frame.getMethodName();
+        if (isJdk(frame.getClassName())) {
+            StackTraceElement caller = frames.subList(index + 1, applicationFrames).stream()
+                    .filter(below -> !isJdk(below.getClassName())).findFirst()
+                    .map(StackFrame::toStackTraceElement).orElse(frame.toStackTraceElement());
+            return Verdict.blocked(caller, method + " is a JDK frame between application frames");
+        }
+        String skipped = registry.skipReason(key);
+        if (skipped != null) {
+            return Verdict.blocked(frame.toStackTraceElement(), method + frame.getDescriptor()
+                    + " was left uninstrumented: " + skipped);
+        }
+        String failed = registry.failureReason(owner);
+        if (failed != null) {
+            return Verdict.blocked(frame.toStackTraceElement(), "class " + frame.getClassName()
+                    + " could not be instrumented: " + failed);
+        }
+        return Verdict.blocked(frame.toStackTraceElement(), method + frame.getDescriptor()
+                + " is not instrumented (its class was loaded before the agent or excluded)");
+    }
+
+    /**
+     * A thread stopped inside a critical section would let other threads in while it unwinds, and a
+     * lock restored by value has no owner: only the monitor a {@code synchronized} method takes on
+     * entry is allowed, because unwinding returns from that method and rewinding enters it again.
+     */
+    private Verdict checkLocks(List<StackFrame> frames) {
+        ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, true)[0];
+        if (info == null) {
+            return null;
+        }
+        LockInfo[] synchronizers = info.getLockedSynchronizers();
+        if (synchronizers.length > 0) {
+            return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
+                    + synchronizers[0] + "; a thread is captured only when it holds no such lock");
+        }
+        MonitorInfo[] monitors = info.getLockedMonitors();
+        if (monitors.length == 0) {
+            return null;
+        }
+        int[] frameOfDepth = alignFromBottom(info.getStackTrace(), frames);
+        int[] monitorsPerFrame = new int[frames.size()];
+        for (MonitorInfo monitor : monitors) {
+            int depth = monitor.getLockedStackDepth();
+            int frame = depth >= 0 && depth < frameOfDepth.length ? frameOfDepth[depth] : -1;
+            if (frame < 0 || ++monitorsPerFrame[frame] > 1 || !isSynchronizedMethod(frames.get(frame))) {
+                return Verdict.blocked(monitor.getLockedStackFrame(), "holds the monitor of " + monitor
+                        + " (a synchronized block); a thread is captured only outside synchronized blocks");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Maps each depth of the thread dump to the walked frame at the same place, or -1. The dump may
+     * show frames the walker hides, so both are matched from the bottom, where they agree.
+     */
+    private static int[] alignFromBottom(StackTraceElement[] dump, List<StackFrame> frames) {
+        int[] frameOfDepth = new int[dump.length];
+        Arrays.fill(frameOfDepth, -1);
+        int next = frames.size() - 1;
+        for (int depth = dump.length - 1; depth >= 0 && next >= 0; depth--) {
+            StackTraceElement element = frames.get(next).toStackTraceElement();
+            if (element.getClassName().equals(dump[depth].getClassName())
+                    && element.getMethodName().equals(dump[depth].getMethodName())
+                    && element.getLineNumber() == dump[depth].getLineNumber()) {
+                frameOfDepth[depth] = next--;
+            }
+        }
+        return frameOfDepth;
+    }
+
+    private static boolean isSynchronizedMethod(StackFrame frame) {
+        Class<?>[] parameters = frame.getMethodType().parameterArray();
+        for (Method method : frame.getDeclaringClass().getDeclaredMethods()) {
+            if (method.getName().equals(frame.getMethodName())
+                    && Arrays.equals(method.getParameterTypes(), parameters)
+                    && method.getReturnType() == frame.getMethodType().returnType()) {
+                return Modifier.isSynchronized(method.getModifiers());
+            }
+        }
+        return false;
+    }
+
+    /** {@code a.B.c(B.java:12)}: without the module and loader prefixes the JDK adds in some places. */
+    static String describe(StackTraceElement element) {
+        String source = element.getFileName() == null ? "Unknown Source"
+                : element.getLineNumber() >= 0 ? element.getFileName() + ":" + element.getLineNumber()
+                : element.getFileName();
+        return element.getClassName() + "." + element.getMethodName() + "(" + (element.isNativeMethod()
+                ? "Native Method" : source) + ")";
+    }
+
+    private static boolean isStasisFrame(StackFrame frame) {
+        return frame.getClassName().startsWith("dev.stasis.rt.") || ENGINE_CLASSES.contains(frame.getClassName());
+    }
+
+    static boolean isJdk(String className) {
+        for (String prefix : JDK_PREFIXES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

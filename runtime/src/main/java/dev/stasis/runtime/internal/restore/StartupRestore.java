@@ -1,0 +1,128 @@
+package dev.stasis.runtime.internal.restore;
+
+import dev.stasis.runtime.RestoreException;
+import dev.stasis.runtime.internal.capture.PortableEngine;
+import dev.stasis.runtime.internal.capture.StasisThreads;
+import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.StaticFields;
+import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Resumes a snapshot in {@code premain}, on the main thread, before the main class is loaded:
+ * choose and check it, initialise its classes in the recorded order with their initialisers
+ * skipped, read the graph, write the statics back and set the main thread rewinding. The JVM then
+ * calls {@code main}, whose entry takes the restore path.
+ */
+public final class StartupRestore {
+    /** The snapshot resumed, and the run it belongs to (which this run continues). */
+    public record Resumed(String snapshotId, String runId) {
+    }
+
+    private final SnapshotSource source;
+    private final PortableEngine engine;
+    private final ClassLoader loader;
+    private final PrintStream err;
+
+    public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err) {
+        this.source = source;
+        this.engine = engine;
+        this.loader = loader;
+        this.err = err;
+    }
+
+    public Optional<Resumed> restore(String mode, String mainClass) throws RestoreException {
+        long start = System.nanoTime();
+        Optional<SnapshotChooser.Chosen> chosen = new SnapshotChooser(source, err).choose(mode);
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
+        Manifest manifest = chosen.get().manifest();
+        String id = manifest.snapshotId();
+        FingerprintCheck.verify(manifest, loader);
+        checkMainClass(manifest, mainClass);
+        SnapshotContent content;
+        engine.beginReplay(manifest.initOrder().stream().map(StartupRestore::binaryName).collect(Collectors.toList()));
+        try {
+            initialise(id, manifest.initOrder());
+            content = read(chosen.get());
+            writeStatics(id, content.statics());
+        } finally {
+            engine.endReplay();
+        }
+        ThreadCapture main = mainThreadOf(id, content.threads());
+        engine.rewindCurrentThread(main.frames());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        err.println("stasis: resumed from snapshot " + id + " (taken " + Instant.ofEpochMilli(manifest.createdAtMillis())
+                + ", " + main.frames().size() + " frames, " + chosen.get().file().bytes() + " bytes, restored in "
+                + millis + " ms)");
+        return Optional.of(new Resumed(id, manifest.runId()));
+    }
+
+    private static void checkMainClass(Manifest manifest, String mainClass) throws RestoreException {
+        String recorded = manifest.mainClass();
+        if (recorded != null && !recorded.isEmpty() && mainClass != null && !mainClass.isEmpty()
+                && !recorded.equals(mainClass)) {
+            throw new RestoreException("snapshot " + manifest.snapshotId() + " was taken from main class " + recorded
+                    + ", but this JVM runs " + mainClass + ". Run " + recorded + ", or start fresh with restore=never.");
+        }
+    }
+
+    /** Same order as the recorded run, so initialisers that do run (enums) see what they saw then. */
+    private void initialise(String id, List<String> initOrder) throws RestoreException {
+        for (String name : initOrder) {
+            try {
+                Class.forName(binaryName(name), true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new RestoreException("snapshot " + id + ": class " + name + " could not be initialised: " + e
+                        + ". Start fresh with restore=never.", e);
+            }
+        }
+    }
+
+    /** On a Stasis thread: application hashCode/equals run while maps are rebuilt and must not rewind main. */
+    private SnapshotContent read(SnapshotChooser.Chosen chosen) throws RestoreException {
+        try {
+            return StasisThreads.call("restore-reader", () -> source.readContent(chosen.file(), loader));
+        } catch (IOException e) {
+            throw new RestoreException("snapshot " + chosen.manifest().snapshotId() + " cannot be read ("
+                    + chosen.file().path() + "): " + e.getMessage() + ". Choose another snapshot, or start fresh "
+                    + "with restore=never.", e);
+        } catch (Exception | Error e) {
+            throw new RestoreException("snapshot " + chosen.manifest().snapshotId() + " could not be restored ("
+                    + chosen.file().path() + "): " + e, e);
+        }
+    }
+
+    private void writeStatics(String id, List<ClassStatics> statics) throws RestoreException {
+        for (ClassStatics classStatics : statics) {
+            try {
+                StaticFields.restore(Class.forName(binaryName(classStatics.className()), false, loader), classStatics);
+            } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                throw new RestoreException("snapshot " + id + ": the static fields of " + classStatics.className()
+                        + " could not be restored: " + e, e);
+            }
+        }
+    }
+
+    private static ThreadCapture mainThreadOf(String id, List<ThreadCapture> threads) throws RestoreException {
+        if (threads.size() != 1) {
+            throw new RestoreException("snapshot " + id + " holds " + threads.size() + " threads ("
+                    + threads.stream().map(ThreadCapture::name).collect(Collectors.joining(", "))
+                    + "); this version resumes exactly one, the main thread");
+        }
+        return threads.get(0);
+    }
+
+    private static String binaryName(String name) {
+        return name.replace('/', '.');
+    }
+}

@@ -1,0 +1,113 @@
+package dev.stasis.runtime.internal.snapshot.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import dev.stasis.rt.Frame;
+import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The top of the graph: content, class statics, threads. They are written explicitly (not as
+ * records) so that a failure below them can say which static or which thread it came from.
+ */
+final class RootSerializers {
+    private RootSerializers() {
+    }
+
+    static final class ContentSerializer extends Serializer<SnapshotContent> {
+        @Override
+        public void write(Kryo kryo, Output output, SnapshotContent content) {
+            output.writeVarInt(content.statics().size(), true);
+            for (ClassStatics statics : content.statics()) {
+                kryo.writeObject(output, statics);
+            }
+            output.writeVarInt(content.threads().size(), true);
+            for (ThreadCapture thread : content.threads()) {
+                kryo.writeObject(output, thread);
+            }
+        }
+
+        @Override
+        public SnapshotContent read(Kryo kryo, Input input, Class<? extends SnapshotContent> type) {
+            int classes = input.readVarInt(true);
+            List<ClassStatics> statics = new ArrayList<>(Math.min(classes, 4096));
+            for (int i = 0; i < classes; i++) {
+                statics.add(kryo.readObject(input, ClassStatics.class));
+            }
+            int threadCount = input.readVarInt(true);
+            List<ThreadCapture> threads = new ArrayList<>(Math.min(threadCount, 4096));
+            for (int i = 0; i < threadCount; i++) {
+                threads.add(kryo.readObject(input, ThreadCapture.class));
+            }
+            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads));
+        }
+    }
+
+    static final class ClassStaticsSerializer extends Serializer<ClassStatics> {
+        @Override
+        public void write(Kryo kryo, Output output, ClassStatics statics) {
+            output.writeString(statics.className());
+            List<String> names = statics.fieldNames();
+            output.writeVarInt(names.size(), true);
+            for (int i = 0; i < names.size(); i++) {
+                output.writeString(names.get(i));
+                try {
+                    kryo.writeClassAndObject(output, statics.values().get(i));
+                } catch (CapturePathException e) {
+                    e.root("static " + statics.className() + "." + names.get(i));
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public ClassStatics read(Kryo kryo, Input input, Class<? extends ClassStatics> type) {
+            String className = input.readString();
+            int count = input.readVarInt(true);
+            List<String> names = new ArrayList<>(Math.min(count, 4096));
+            List<Object> values = new ArrayList<>(Math.min(count, 4096));
+            for (int i = 0; i < count; i++) {
+                names.add(input.readString());
+                values.add(kryo.readClassAndObject(input));
+            }
+            return new ClassStatics(className, List.copyOf(names), Collections.unmodifiableList(values));
+        }
+    }
+
+    static final class ThreadCaptureSerializer extends Serializer<ThreadCapture> {
+        @Override
+        public void write(Kryo kryo, Output output, ThreadCapture thread) {
+            output.writeString(thread.name());
+            output.writeBoolean(thread.daemon());
+            output.writeVarInt(thread.priority(), true);
+            output.writeVarInt(thread.frames().size(), true);
+            for (Frame frame : thread.frames()) {
+                try {
+                    kryo.writeObject(output, frame);
+                } catch (CapturePathException e) {
+                    e.root("thread " + thread.name());
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public ThreadCapture read(Kryo kryo, Input input, Class<? extends ThreadCapture> type) {
+            String name = input.readString();
+            boolean daemon = input.readBoolean();
+            int priority = input.readVarInt(true);
+            int count = input.readVarInt(true);
+            List<Frame> frames = new ArrayList<>(Math.min(count, 4096));
+            for (int i = 0; i < count; i++) {
+                frames.add(kryo.readObject(input, Frame.class));
+            }
+            return new ThreadCapture(name, daemon, priority, frames);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.stasis.runtime.internal.snapshot.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.util.Util;
+import dev.stasis.rt.Frame;
+import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.RandomAccessFile;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.Channel;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Random;
+
+/**
+ * The one place where the snapshot's Kryo is configured. The registrations below (ids and
+ * serializers) are part of the file format: changing them means a new format version.
+ */
+public final class SnapshotKryoFactory {
+    private static final String KRYO_UNSAFE_PROPERTY = "kryo.unsafe";
+
+    static {
+        initialiseKryoWithoutUnsafe();
+    }
+
+    private SnapshotKryoFactory() {
+    }
+
+    /** A new Kryo for one snapshot read or write; {@code loader} resolves the application's classes. */
+    public static Kryo create(ClassLoader loader) {
+        SnapshotKryo kryo = new SnapshotKryo();
+        kryo.setClassLoader(loader);
+        kryo.setRegistrationRequired(false);
+        kryo.setWarnUnregisteredClasses(false);
+        kryo.setReferences(true);
+        kryo.setInstantiatorStrategy(new SnapshotInstantiatorStrategy());
+
+        kryo.register(SnapshotContent.class, new RootSerializers.ContentSerializer(), 20);
+        kryo.register(ClassStatics.class, new RootSerializers.ClassStaticsSerializer(), 21);
+        kryo.register(ThreadCapture.class, new RootSerializers.ThreadCaptureSerializer(), 22);
+        kryo.register(Frame.class, new FrameSerializer(), 23);
+        kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer(), 24);
+        kryo.register(Random.class, new RandomSerializer(), 25);
+
+        kryo.addDefaultSerializer(LinkedHashMap.class, LinkedHashMapSerializer.class);
+        kryo.addDefaultSerializer(EnumMap.class, EnumMapSerializer.class);
+
+        refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
+        refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
+        refuse(kryo, ClassLoader.class, "class loaders belong to the running JVM");
+        refuse(kryo, Socket.class, "an open socket cannot be saved");
+        refuse(kryo, ServerSocket.class, "an open socket cannot be saved");
+        refuse(kryo, DatagramSocket.class, "an open socket cannot be saved");
+        refuse(kryo, Channel.class, "an open channel cannot be saved");
+        refuse(kryo, FileInputStream.class, "an open file cannot be saved");
+        refuse(kryo, FileOutputStream.class, "an open file cannot be saved");
+        refuse(kryo, RandomAccessFile.class, "an open file cannot be saved");
+        refuse(kryo, FileDescriptor.class, "an open file cannot be saved");
+        refuse(kryo, Process.class, "a child process cannot be saved");
+        return kryo;
+    }
+
+    private static void refuse(Kryo kryo, Class<?> type, String reason) {
+        kryo.addDefaultSerializer(type, new RefusingSerializer(reason
+                + ": keep it out of the saved state (e.g. in a transient field) and recreate it after a restore"));
+    }
+
+    /**
+     * Kryo decides once, when {@link Util} initialises, whether its field serializers use
+     * {@code sun.misc.Unsafe}; on JDK 24+ that prints a deprecation warning to the application's
+     * stderr. Make that decision "no" before any Kryo class initialises, and leave the system
+     * property as it was.
+     */
+    private static void initialiseKryoWithoutUnsafe() {
+        synchronized (System.getProperties()) {
+            String previous = System.getProperty(KRYO_UNSAFE_PROPERTY);
+            System.setProperty(KRYO_UNSAFE_PROPERTY, "false");
+            try {
+                Class.forName(Util.class.getName(), true, Util.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("Kryo is not on the class path", e);
+            } finally {
+                if (previous == null) {
+                    System.clearProperty(KRYO_UNSAFE_PROPERTY);
+                } else {
+                    System.setProperty(KRYO_UNSAFE_PROPERTY, previous);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.stasis.runtime.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stasis.rt.Engine;
+import dev.stasis.rt.Frame;
+import dev.stasis.rt.Stasis;
+import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CheckpointCoordinatorTest {
+    private static final Duration GENEROUS = Duration.ofSeconds(20);
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    private final InstrumentedClasses registry = new InstrumentedClasses();
+    private final PortableEngine engine = new PortableEngine(registry);
+    private final ThreadGroup programGroup = new ThreadGroup("program");
+    private final CheckpointCoordinator coordinator = new CheckpointCoordinator(engine,
+            ApplicationThreads.matching(thread -> thread.getThreadGroup() == programGroup));
+    private final List<Thread> started = new ArrayList<>();
+    private final List<CompletableFuture<CheckpointCoordinator.Captured<List<Frame>>>> checkpoints = new ArrayList<>();
+
+    @BeforeEach
+    void installEngine() {
+        ProtocolProgram.reset();
+        ProtocolProgram.register(registry);
+        Stasis.install(engine);
+    }
+
+    @AfterEach
+    void stopPrograms() throws InterruptedException {
+        ProtocolProgram.stop = true;
+        for (Thread thread : started) {
+            thread.join(10_000);
+        }
+        Stasis.install(Engine.NONE);
+        Stasis.pending = false;
+    }
+
+    @Test
+    void captures_the_frames_at_a_loop_poll_bottom_first() throws Exception {
+        ProtocolProgram.n = 1000;
+        checkpointAtStep(500);
+
+        runToEnd(start("app-main", ProtocolProgram::main));
+
+        List<Frame> frames = checkpoints.get(0).get(10, TimeUnit.SECONDS).result();
+        assertThat(frames).extracting(Frame::toString)
+                .containsExactly(ProtocolProgram.MAIN + " @1", ProtocolProgram.SUM + " @1");
+        assertThat(frames.get(0).ints).containsExactly(1000);
+        assertThat(frames.get(1).ints).containsExactly(1000, 501);
+        assertThat(frames.get(1).longs).containsExactly(ProtocolProgram.sumOfSquaresBelow(501));
+    }
+
+    @Test
+    void rewinds_in_place_and_finishes_with_the_uninterrupted_result() throws Exception {
+        ProtocolProgram.n = 1000;
+        checkpointAtStep(300, 700);
+
+        runToEnd(start("app-main", ProtocolProgram::main));
+
+        assertThat(checkpoints).hasSize(2);
+        for (CompletableFuture<CheckpointCoordinator.Captured<List<Frame>>> checkpoint : checkpoints) {
+            assertThat(checkpoint.get(10, TimeUnit.SECONDS).result()).hasSize(2);
+        }
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
+    void captures_inside_a_synchronized_method_which_holds_only_its_own_monitor() throws Exception {
+        ProtocolProgram.n = 200;
+        checkpointAtStep(100);
+
+        runToEnd(start("app-main", ProtocolProgram::syncRun));
+
+        assertThat(checkpoints.get(0).get(10, TimeUnit.SECONDS).result()).extracting(Frame::toString)
+                .containsExactly(ProtocolProgram.SYNC_RUN + " @1");
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(200));
+    }
+
+    @Test
+    void times_out_naming_a_jdk_frame_between_application_frames_and_the_program_runs_on() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::sorter);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main could not stop at a "
+                        + "capturable point: at dev.stasis.runtime.internal.capture.ProtocolProgram.sorter(ProtocolProgram.java:")
+                .hasMessageContaining("java.util.TimSort.")
+                .hasMessageEndingWith(" is a JDK frame between application frames");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_naming_a_method_that_is_not_instrumented() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::plainLoop);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("at dev.stasis.runtime.internal.capture.ProtocolProgram.plainLoop(ProtocolProgram.java:")
+                .hasMessageContaining("ProtocolProgram.plainLoop()V is not instrumented");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_naming_why_a_method_was_left_uninstrumented() throws Exception {
+        registry.recordSkipped(ProtocolProgram.PLAIN_LOOP, "it uses JSR/RET");
+        Thread program = start("app-main", ProtocolProgram::plainLoop);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageEndingWith("ProtocolProgram.plainLoop()V was left uninstrumented: it uses JSR/RET");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_while_the_thread_is_inside_a_synchronized_block() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::blockLoop);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("ProtocolProgram.blockLoop(ProtocolProgram.java:")
+                .hasMessageContaining("holds the monitor of java.lang.Object@")
+                .hasMessageContaining("(a synchronized block)");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_while_the_thread_holds_a_reentrant_lock() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::lockLoop);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_naming_where_a_thread_that_never_polls_is() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Thread program = start("app-main", () -> awaitQuietly(never));
+
+        try {
+            assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main did not reach a poll")
+                    .hasMessageContaining("in java.util.concurrent.CountDownLatch.await called at "
+                            + "dev.stasis.runtime.internal.capture.CheckpointCoordinatorTest.awaitQuietly(");
+        } finally {
+            never.countDown();
+        }
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
+    void refuses_while_another_application_thread_runs() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread program = start("app-main", () -> awaitQuietly(release));
+        start("worker-1", () -> awaitQuietly(release));
+        try {
+            assertThatThrownBy(() -> coordinator.capture(program, GENEROUS, List::copyOf))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("this version checkpoints single-threaded programs; threads worker-1 are running");
+            assertThat(Stasis.pending).isFalse();
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void refuses_when_the_main_thread_has_ended() throws Exception {
+        Thread program = start("app-main", () -> { });
+        program.join();
+
+        assertThatThrownBy(() -> coordinator.capture(program, GENEROUS, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("thread app-main has ended");
+    }
+
+    @Test
+    void a_failed_snapshot_write_leaves_the_program_running_to_the_same_result() throws Exception {
+        ProtocolProgram.n = 1000;
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        ProtocolProgram.onStep = i -> {
+            if (i == 400) {
+                Thread target = Thread.currentThread();
+                new Thread(programGroup.getParent(), () -> {
+                    try {
+                        coordinator.capture(target, GENEROUS, frames -> {
+                            throw new IOException("disk full");
+                        });
+                        failure.complete(null);
+                    } catch (Throwable e) {
+                        failure.complete(e);
+                    }
+                }, "stasis-test-checkpointer").start();
+                awaitPendingOr(failure);
+            }
+        };
+
+        runToEnd(start("app-main", ProtocolProgram::main));
+
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("java.io.IOException: disk full")
+                .hasMessageContaining("the program runs on");
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    /** From inside the program, at these steps: ask for a checkpoint and go on once it is requested. */
+    private void checkpointAtStep(int... steps) {
+        ProtocolProgram.onStep = i -> {
+            for (int step : steps) {
+                if (i == step) {
+                    CompletableFuture<CheckpointCoordinator.Captured<List<Frame>>> checkpoint = new CompletableFuture<>();
+                    checkpoints.add(checkpoint);
+                    Thread target = Thread.currentThread();
+                    new Thread(programGroup.getParent(), () -> {
+                        try {
+                            checkpoint.complete(coordinator.capture(target, GENEROUS, List::copyOf));
+                        } catch (Throwable e) {
+                            checkpoint.completeExceptionally(e);
+                        }
+                    }, "stasis-test-checkpointer").start();
+                    awaitPendingOr(checkpoint);
+                }
+            }
+        };
+    }
+
+    private static void awaitPendingOr(CompletableFuture<?> done) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Stasis.pending && !done.isDone() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private Thread start(String name, Runnable body) {
+        Thread thread = new Thread(programGroup, body, name);
+        started.add(thread);
+        thread.start();
+        return thread;
+    }
+
+    private void runToEnd(Thread program) throws InterruptedException, ExecutionException, TimeoutException {
+        program.join(20_000);
+        assertThat(program.isAlive()).as("program finished").isFalse();
+        for (CompletableFuture<CheckpointCoordinator.Captured<List<Frame>>> checkpoint : checkpoints) {
+            checkpoint.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertRunsOnAndStops(Thread program) throws InterruptedException {
+        assertThat(Stasis.pending).isFalse();
+        long before = ProtocolProgram.rounds;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProtocolProgram.rounds == before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(ProtocolProgram.rounds).as("rounds after the failed checkpoint").isGreaterThan(before);
+        ProtocolProgram.stop = true;
+        program.join(10_000);
+        assertThat(program.isAlive()).isFalse();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
