@@ -17,12 +17,12 @@ class GraphCodecTest {
     @TempDir
     Path directory;
 
-    static Stream<GraphCodec> baselines() {
-        return Stream.of(new KryoGraphCodec(), new JavaSerializationGraphCodec());
+    static Stream<GraphCodec> codecs() {
+        return Stream.of(new StasisGraphCodec(), new KryoGraphCodec(), new JavaSerializationGraphCodec());
     }
 
     @ParameterizedTest
-    @MethodSource("baselines")
+    @MethodSource("codecs")
     void round_trip_keeps_back_pointers_and_shared_tags(GraphCodec codec) throws IOException {
         Path file = directory.resolve("graph.bin");
 
