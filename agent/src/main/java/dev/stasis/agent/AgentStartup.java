@@ -17,7 +17,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 
 /**
- * Everything after the bootstrap injection, in the order that matters: the transformer is in
+ * Everything after the module opening and the bootstrap injection, in the order that matters: the transformer is in
  * place before a restore initialises classes (they must load instrumented), and the triggers start
  * only once the program's state is the one it will continue from.
  */
@@ -25,22 +25,15 @@ final class AgentStartup {
     private AgentStartup() {
     }
 
-    /**
-     * @param atLaunch premain (restores a snapshot) rather than a dynamic attach (never restores:
-     *                 the program is already running)
-     * @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM
-     */
-    static void start(AgentOptions options, Instrumentation inst, boolean atLaunch) throws RestoreException {
-        ModuleOpener.openJavaBase(inst, AgentStartup.class.getModule());
+    /** @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM */
+    static void start(AgentOptions options, Instrumentation inst) throws RestoreException {
         LaunchCommand launch = LaunchCommand.ofThisJvm();
         StasisRuntime runtime = StasisRuntime.portable(new RuntimeConfig(options.directory(),
-                atLaunch ? options.restore() : "never", options.timeout(), options.keep(),
+                options.restore(), options.timeout(), options.keep(),
                 launch.mainClass(), launch.arguments()));
         inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
                 ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
-        if (atLaunch) {
-            restore(runtime);
-        }
+        restore(runtime);
         try {
             Checkpointer.register(runtime, ManagementFactory.getPlatformMBeanServer());
         } catch (Throwable t) {

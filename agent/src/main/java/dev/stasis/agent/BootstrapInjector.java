@@ -1,19 +1,26 @@
 package dev.stasis.agent;
 
 import net.bytebuddy.dynamic.loading.ClassInjector;
+import org.objectweb.asm.ClassReader;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -23,6 +30,13 @@ import java.util.stream.Stream;
  * so that a class in any loader resolves the same {@code Stasis}; parent-first delegation makes the
  * system loader find the bootstrap copy too. The class files are read as bytes from wherever the
  * agent's loader has them (the agent jar, or a classes directory in a build), never loaded here.
+ *
+ * <p>They are defined straight into the bootstrap loader with {@code jdk.internal.misc.Unsafe}
+ * (reachable once {@link ModuleOpener} has run) rather than by appending a jar to the bootstrap
+ * search path, as Byte Buddy's {@code ClassInjector.UsingInstrumentation} does: an appended boot
+ * class path makes HotSpot print "Sharing is only supported for boot loader classes because
+ * bootstrap classpath has been appended" on every launch and turns off class-data sharing for the
+ * application's classes. Byte Buddy's way stays as the fallback should that method ever vanish.
  */
 final class BootstrapInjector {
     static final String PACKAGE = "dev/stasis/rt/";
@@ -31,11 +45,33 @@ final class BootstrapInjector {
     private BootstrapInjector() {
     }
 
+    /** Call after {@link ModuleOpener#openJavaBase}, which exports {@code jdk.internal.misc} to the agent. */
     static void injectRuntimeApi(Instrumentation inst) throws IOException {
         if (alreadyInBootstrap()) {
             return;
         }
-        Map<String, byte[]> classes = runtimeApiClasses(BootstrapInjector.class.getClassLoader());
+        Map<String, byte[]> classes = supertypesFirst(runtimeApiClasses(BootstrapInjector.class.getClassLoader()));
+        try {
+            defineWithUnsafe(classes);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            AgentLog.debug(e);
+            injectThroughBootSearchPath(inst, classes);
+        }
+    }
+
+    private static void defineWithUnsafe(Map<String, byte[]> classes) throws ReflectiveOperationException {
+        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+        Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+            if (!isInBootstrap(c.getKey())) {
+                define.invoke(unsafe, c.getKey(), c.getValue(), 0, c.getValue().length, null, null);
+            }
+        }
+    }
+
+    private static void injectThroughBootSearchPath(Instrumentation inst, Map<String, byte[]> classes) throws IOException {
         Path folder = Files.createTempDirectory("stasis-bootstrap");
         try {
             ClassInjector.UsingInstrumentation.of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, inst)
@@ -45,10 +81,42 @@ final class BootstrapInjector {
         }
     }
 
+    /**
+     * Defining a class resolves its super class and interfaces at once, through the bootstrap
+     * loader, so those must already be there: {@code Engine} before {@code Engine$1}.
+     */
+    static Map<String, byte[]> supertypesFirst(Map<String, byte[]> classes) {
+        Map<String, byte[]> ordered = new LinkedHashMap<>();
+        Set<String> visiting = new HashSet<>();
+        for (String name : classes.keySet()) {
+            addAfterSupertypes(name, classes, ordered, visiting);
+        }
+        return ordered;
+    }
+
+    private static void addAfterSupertypes(String name, Map<String, byte[]> classes, Map<String, byte[]> ordered, Set<String> visiting) {
+        if (ordered.containsKey(name) || !classes.containsKey(name) || !visiting.add(name)) {
+            return;
+        }
+        ClassReader reader = new ClassReader(classes.get(name));
+        List<String> supertypes = new ArrayList<>(List.of(reader.getInterfaces()));
+        if (reader.getSuperName() != null) {
+            supertypes.add(reader.getSuperName());
+        }
+        for (String supertype : supertypes) {
+            addAfterSupertypes(supertype.replace('/', '.'), classes, ordered, visiting);
+        }
+        ordered.put(name, classes.get(name));
+    }
+
     /** A second attach into the same JVM must not inject a second copy. */
     static boolean alreadyInBootstrap() {
+        return isInBootstrap(PACKAGE.replace('/', '.') + "Stasis");
+    }
+
+    private static boolean isInBootstrap(String binaryName) {
         try {
-            Class.forName(PACKAGE.replace('/', '.') + "Stasis", false, null);
+            Class.forName(binaryName, false, null);
             return true;
         } catch (ClassNotFoundException e) {
             return false;

@@ -2,11 +2,13 @@ package dev.stasis.agent;
 
 import dev.stasis.runtime.RestoreException;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 
 /**
- * Entry point of {@code -javaagent:stasis-agent.jar[=options]} and of a dynamic attach.
+ * Entry point of {@code -javaagent:stasis-agent.jar[=options]}.
  *
  * <p>This class must not mention any {@code dev.stasis.rt} type: those are injected into the
  * bootstrap loader here, and a reference resolved through the system loader before that would
@@ -14,7 +16,7 @@ import java.nio.file.Path;
  *
  * <p>Nothing here lets an exception reach the JVM (which would abort the launch): the only ways
  * the agent stops the program are the deliberate ones, a bad option string or a snapshot that must
- * not be resumed, both at launch and with exit code 2 and a message that says what to do.
+ * not be resumed, both at launch, with exit code 2 and a message that says what to do.
  */
 public final class StasisAgent {
     /** Exit code of a launch the agent refuses: the user must decide (fix options, restore=never). */
@@ -24,31 +26,21 @@ public final class StasisAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, true);
-    }
-
-    /** A dynamic attach: never stops the running program, never restores. */
-    public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, false);
-    }
-
-    private static void start(String args, Instrumentation inst, boolean atLaunch) {
         AgentOptions options;
         try {
             options = AgentOptions.parse(args, Path.of(System.getProperty("user.dir", ".")));
         } catch (AgentOptionsException e) {
-            if (atLaunch) {
-                refuse(e.getMessage());
-            }
-            AgentLog.warn(e.getMessage() + "; the agent was not loaded");
+            refuse(e.getMessage());
             return;
         } catch (Throwable t) {
             disabled(t);
             return;
         }
         try {
+            // Opening first: the injection defines classes through jdk.internal.misc, which this exports to us.
+            ModuleOpener.openJavaBase(inst, StasisAgent.class.getModule());
             BootstrapInjector.injectRuntimeApi(inst);
-            AgentStartup.start(options, inst, atLaunch);
+            AgentStartup.start(options, inst);
         } catch (RestoreException e) {
             refuse(e.getMessage());
         } catch (Throwable t) {
@@ -56,9 +48,25 @@ public final class StasisAgent {
         }
     }
 
+    /**
+     * A dynamic attach cannot work: the classes already loaded, {@code main}'s among them, stay
+     * uninstrumented, so no stack of the program could ever be captured. Say so and do nothing.
+     */
+    public static void agentmain(String args, Instrumentation inst) {
+        AgentLog.warn("the agent cannot be loaded into a running JVM (its classes are already loaded uninstrumented); "
+                + "start the program with -javaagent:stasis-agent.jar");
+    }
+
     private static void disabled(Throwable t) {
-        AgentLog.warn("agent disabled, the program runs without checkpoints: " + t);
+        AgentLog.warn("agent disabled, the program runs without checkpoints: " + reason(t));
         AgentLog.debug(t);
+    }
+
+    /** An I/O problem is best told by its message alone (it names the path); anything else by its type too. */
+    private static String reason(Throwable t) {
+        boolean io = t instanceof IOException || t instanceof UncheckedIOException;
+        String reason = io && t.getMessage() != null ? t.getMessage() : t.toString();
+        return reason.startsWith("stasis: ") ? reason.substring("stasis: ".length()) : reason;
     }
 
     /** Halt, not exit: no shutdown hook of a half-started agent or program may run. */

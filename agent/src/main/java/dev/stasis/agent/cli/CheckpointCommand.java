@@ -30,8 +30,14 @@ final class CheckpointCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(id);
             return 0;
         } catch (RemoteCheckpointer.Failure e) {
-            spec.commandLine().getErr().println("stasis: checkpoint of " + pid + " failed: " + e.getMessage());
-            return 1;
+            return failed(e.getMessage());
+        } catch (NoClassDefFoundError e) {
+            return failed("the Attach API (module jdk.attach) is missing from this Java: run the command with a JDK's java");
         }
+    }
+
+    private int failed(String reason) {
+        spec.commandLine().getErr().println("stasis: checkpoint of " + pid + " failed: " + reason);
+        return 1;
     }
 }

@@ -13,7 +13,12 @@ import java.util.List;
  * unwinding.
  */
 public final class ClassFilter {
-    private static final List<String> NEVER = List.of("dev/stasis/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+    /**
+     * Stasis's own packages are named one by one, not as {@code dev/stasis/}: the samples and the
+     * integration tests' workloads live under {@code dev/stasis/} too and must be instrumented.
+     */
+    private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
+            "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
 
     private final List<String> include;
     private final List<String> exclude;
@@ -28,7 +33,7 @@ public final class ClassFilter {
         this.exclude = List.copyOf(exclude);
     }
 
-    /** @param className internal name, null for hidden classes (which are never rewritten) */
+    /** @param className internal name; null (not known) is never rewritten */
     public boolean accepts(ClassLoader loader, String className) {
         if (loader == null || loader == platform || className == null) {
             return false;

@@ -3,6 +3,7 @@ package dev.stasis.agent.transform;
 import dev.stasis.agent.AgentLog;
 import dev.stasis.agent.instrument.InstrumentationResult;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import org.objectweb.asm.ClassReader;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -28,9 +29,13 @@ public final class StasisTransformer implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+    public byte[] transform(ClassLoader loader, String givenName, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (classBeingRedefined != null || !filter.accepts(loader, className)) {
+        if (classBeingRedefined != null) {
+            return null;
+        }
+        String className = givenName != null ? givenName : nameInside(classfileBuffer);
+        if (!filter.accepts(loader, className)) {
             return null;
         }
         if (busy.get() != null) {
@@ -47,6 +52,19 @@ public final class StasisTransformer implements ClassFileTransformer {
             return null;
         } finally {
             busy.remove();
+        }
+    }
+
+    /**
+     * Hidden classes (lambda proxies) never reach a transformer; a null name here means a loader
+     * called {@code defineClass(null, bytes, ...)}, and such a class is as much the program's as
+     * any other. Null for bytes the JVM will reject anyway.
+     */
+    private static String nameInside(byte[] classfile) {
+        try {
+            return new ClassReader(classfile).getClassName();
+        } catch (RuntimeException malformed) {
+            return null;
         }
     }
 

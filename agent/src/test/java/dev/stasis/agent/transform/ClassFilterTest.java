@@ -27,15 +27,21 @@ class ClassFilterTest {
     }
 
     @Test
-    void never_touches_hidden_classes_which_have_no_name() {
+    void never_touches_a_class_whose_name_is_unknown() {
         assertThat(all.accepts(app, null)).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev/stasis/agent/StasisAgent", "dev/stasis/shaded/asm/ClassReader", "java/lang/Foo",
+    @ValueSource(strings = {"dev/stasis/agent/StasisAgent", "dev/stasis/shaded/asm/ClassReader", "dev/stasis/rt/Stasis",
+            "dev/stasis/runtime/StasisRuntime", "java/lang/Foo",
             "javax/inject/Provider", "jdk/proxy1/$Proxy3", "sun/misc/X", "com/sun/proxy/$Proxy1"})
     void never_touches_stasis_or_jdk_namespaces_even_in_application_loaders(String name) {
         assertThat(all.accepts(app, name)).isFalse();
+    }
+
+    @Test
+    void instruments_the_samples_although_they_share_the_dev_stasis_prefix() {
+        assertThat(all.accepts(app, "dev/stasis/samples/job/SampleJob")).isTrue();
     }
 
     @Test

@@ -87,6 +87,19 @@ class StasisTransformerTest {
     }
 
     @Test
+    void a_class_defined_without_a_name_is_identified_from_its_bytes() {
+        byte[] classfile = new org.objectweb.asm.ClassWriter(0) {
+            {
+                visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "com/acme/Job", null, "java/lang/Object", null);
+                visitEnd();
+            }
+        }.toByteArray();
+
+        assertThat(transformer(returning(REWRITTEN)).transform(app, null, null, null, classfile)).isEqualTo(REWRITTEN);
+        assertThat(registry.fingerprint("com/acme/Job")).isEqualTo("fp-1");
+    }
+
+    @Test
     void leaves_retransformed_classes_alone() {
         assertThat(transformer(returning(REWRITTEN)).transform(app, "com/acme/Job", String.class, null, ORIGINAL)).isNull();
         assertThat(seen).isEmpty();

@@ -29,7 +29,7 @@ public final class PortableRuntime implements StasisRuntime {
     private final PortableEngine engine;
     private final CheckpointCoordinator coordinator;
     private final SnapshotWriter writer;
-    /** The thread that ran {@code premain}, which then runs {@code main}. */
+    /** The thread that runs {@code main} (it ran {@code premain} too), or null if it had ended already. */
     private final Thread mainThread;
     private volatile String runId = UUID.randomUUID().toString();
     private volatile String lastSnapshotId;
@@ -44,7 +44,7 @@ public final class PortableRuntime implements StasisRuntime {
         this.engine = new PortableEngine(registry);
         this.coordinator = new CheckpointCoordinator(engine, ApplicationThreads.ofJvm());
         this.writer = new SnapshotWriter(store, registry);
-        this.mainThread = Thread.currentThread();
+        this.mainThread = ApplicationThreads.mainThread();
     }
 
     /**
@@ -78,6 +78,10 @@ public final class PortableRuntime implements StasisRuntime {
 
     @Override
     public synchronized CheckpointResult checkpoint() throws CheckpointException {
+        if (mainThread == null) {
+            lastError = "cannot checkpoint: the main thread had ended before Stasis started";
+            throw new CheckpointException(lastError);
+        }
         SnapshotWriter.Origin origin = new SnapshotWriter.Origin(runId, agentVersion(), config.mainClass(),
                 config.arguments());
         try {

@@ -44,6 +44,24 @@ public final class ApplicationThreads {
         return names;
     }
 
+    /**
+     * The JVM's main thread: the caller when it is {@code main} (premain), else the live thread of that
+     * name in the main group (an agent attached later runs on the attach thread). Null if it ended.
+     */
+    public static Thread mainThread() {
+        Thread current = Thread.currentThread();
+        if (current.getName().equals("main")) {
+            return current;
+        }
+        for (Thread thread : liveThreads()) {
+            ThreadGroup group = thread.getThreadGroup();
+            if (thread.getName().equals("main") && group != null && descendsFromMainGroup(group)) {
+                return thread;
+            }
+        }
+        return null;
+    }
+
     static boolean isApplicationThread(Thread thread) {
         String name = thread.getName();
         if (name.startsWith(STASIS_PREFIX) || JDK_THREAD_NAMES.contains(name)

@@ -21,6 +21,8 @@ public final class CheckpointCoordinator {
     public record Captured<T>(T result, long pauseNanos) {
     }
 
+    private static final long ALIVE_CHECK_NANOS = 50_000_000;
+
     private final PortableEngine engine;
     private final ApplicationThreads threads;
 
@@ -35,6 +37,11 @@ public final class CheckpointCoordinator {
             throw new CheckpointException("cannot checkpoint: thread " + main.getName()
                     + " has ended, so there is no program state left to save");
         }
+        if (main == Thread.currentThread()) {
+            throw new CheckpointException("cannot checkpoint from thread " + main.getName()
+                    + " itself: it would wait for itself to stop. Request checkpoints from another thread "
+                    + "(JMX, interval=, the CLI).");
+        }
         List<String> others = threads.othersThan(main);
         if (!others.isEmpty()) {
             throw new CheckpointException("cannot checkpoint: this version checkpoints single-threaded programs; threads "
@@ -42,12 +49,10 @@ public final class CheckpointCoordinator {
                     + ". Checkpoint before they start or after they end.");
         }
         CaptureRequest request = engine.request(main);
-        long pauseNanos = 0;
         try {
             awaitParked(request, timeout);
             T result = action.run(request.frames());
-            pauseNanos = System.nanoTime() - request.requestedAtNanos;
-            return new Captured<>(result, pauseNanos);
+            return new Captured<>(result, System.nanoTime() - request.requestedAtNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -70,14 +75,14 @@ public final class CheckpointCoordinator {
 
     private void awaitParked(CaptureRequest request, Duration timeout) throws CheckpointException, InterruptedException {
         long nanos = timeout.toNanos();
-        if (request.awaitParked(nanos)) {
+        if (awaitParkedWhileAlive(request, nanos)) {
             return;
         }
         if (request.cancelIfUnclaimed()) {
             throw timedOut(request, timeout);
         }
         // The thread claimed the request just in time and is returning frame by frame: give it as long again.
-        if (request.awaitParked(nanos)) {
+        if (awaitParkedWhileAlive(request, nanos)) {
             return;
         }
         if (request.abandonIfNotParked()) {
@@ -89,8 +94,27 @@ public final class CheckpointCoordinator {
         request.awaitParked(Long.MAX_VALUE);
     }
 
+    /** Waits in slices, so a thread that ends meanwhile does not keep the checkpoint waiting for nothing. */
+    private static boolean awaitParkedWhileAlive(CaptureRequest request, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (request.target.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (request.awaitParked(Math.min(left, ALIVE_CHECK_NANOS))) {
+                return true;
+            }
+        }
+        return request.awaitParked(0);
+    }
+
     private static CheckpointException timedOut(CaptureRequest request, Duration timeout) {
         Thread thread = request.target;
+        if (!thread.isAlive()) {
+            return new CheckpointException("checkpoint abandoned: thread " + thread.getName()
+                    + " ended before it reached a capturable point");
+        }
         String where = request.blocker;
         if (where != null) {
             return new CheckpointException("checkpoint timed out after " + format(timeout) + ": thread "

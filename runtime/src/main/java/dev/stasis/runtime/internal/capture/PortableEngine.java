@@ -67,13 +67,12 @@ public final class PortableEngine implements Engine {
             return false;
         }
         long now = System.nanoTime();
-        if (slot.walkedBefore && now - slot.nextWalkNanos < 0) {
+        if (now - slot.nextWalkNanos < 0) {
             return false;
         }
         StackInspector.Verdict verdict = inspector.inspectCurrentThread();
         if (!verdict.capturable()) {
             current.blocker = verdict.blocker();
-            slot.walkedBefore = true;
             slot.nextWalkNanos = now + RECHECK_NANOS;
             return false;
         }

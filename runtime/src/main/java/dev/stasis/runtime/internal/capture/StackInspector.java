@@ -83,10 +83,15 @@ final class StackInspector {
         }
         String method = frame.getClassName() + "." + frame.getMethodName();
         if (isJdk(frame.getClassName())) {
-            StackTraceElement caller = frames.subList(index + 1, applicationFrames).stream()
-                    .filter(below -> !isJdk(below.getClassName())).findFirst()
-                    .map(StackFrame::toStackTraceElement).orElse(frame.toStackTraceElement());
-            return Verdict.blocked(caller, method + " is a JDK frame between application frames");
+            return jdkFrameBetween(frames, index, applicationFrames);
+        }
+        if (frame.getMethodName().equals("<init>") || frame.getMethodName().equals("<clinit>")) {
+            return Verdict.blocked(frame.toStackTraceElement(), method + " is a " + (frame.getMethodName()
+                    .equals("<init>") ? "constructor" : "static initialiser") + ", which is never captured: "
+                    + "a checkpoint waits until it returns");
+        }
+        if (frame.isNativeMethod()) {
+            return Verdict.blocked(frame.toStackTraceElement(), method + " is a native method");
         }
         String skipped = registry.skipReason(key);
         if (skipped != null) {
@@ -100,6 +105,24 @@ final class StackInspector {
         }
         return Verdict.blocked(frame.toStackTraceElement(), method + frame.getDescriptor()
                 + " is not instrumented (its class was loaded before the agent or excluded)");
+    }
+
+    /**
+     * Names the JDK method the application called (where the user can act) and what it called back,
+     * e.g. {@code at a.B.c(B.java:12): java.util.Arrays.sort is a JDK frame between application
+     * frames (it calls back into a.B.compare)}.
+     */
+    private static Verdict jdkFrameBetween(List<StackFrame> frames, int firstJdk, int applicationFrames) {
+        int caller = firstJdk;
+        while (caller < applicationFrames && isJdk(frames.get(caller).getClassName())) {
+            caller++;
+        }
+        StackFrame entered = frames.get(caller - 1);
+        String callback = firstJdk == 0 ? ""
+                : " (it calls back into " + frames.get(firstJdk - 1).getClassName() + "."
+                + frames.get(firstJdk - 1).getMethodName() + ")";
+        return Verdict.blocked(frames.get(caller).toStackTraceElement(), entered.getClassName() + "."
+                + entered.getMethodName() + " is a JDK frame between application frames" + callback);
     }
 
     /**

@@ -25,6 +25,5 @@ final class ThreadSlot {
     /** The request this thread is unwinding for. */
     CaptureRequest request;
     /** {@link System#nanoTime()} before which a failed capturability check is not repeated. */
-    long nextWalkNanos;
-    boolean walkedBefore;
+    long nextWalkNanos = System.nanoTime();
 }

@@ -64,6 +64,9 @@ public final class SnapshotCodec {
             throw new UncapturableObjectException(e.describe(), e);
         } catch (KryoException e) {
             throw ioCause(e).orElseThrow(() -> new UncapturableObjectException("cannot snapshot: " + e.getMessage(), e));
+        } catch (StackOverflowError e) {
+            throw new UncapturableObjectException("cannot snapshot: the object graph is nested too deeply for the stack of"
+                    + " thread " + Thread.currentThread().getName() + ": write snapshots on a thread with a larger stack", e);
         }
         blocks.finish();
         data.flush();
@@ -97,6 +100,10 @@ public final class SnapshotCodec {
                 }
                 throw SnapshotFormatException.at(file, fileOffsetOf(dataStart, input.total()),
                         "cannot rebuild the saved objects (data byte " + input.total() + "): " + e.getMessage());
+            } catch (StackOverflowError e) {
+                throw SnapshotFormatException.at(file, fileOffsetOf(dataStart, input.total()),
+                        "the object graph is nested too deeply for the stack of thread " + Thread.currentThread().getName()
+                                + ": read snapshots on a thread with a larger stack");
             }
             long graphBytes = input.total();
             blocks.verifyToEnd();

@@ -100,8 +100,8 @@ class CheckpointCoordinatorTest {
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main could not stop at a "
                         + "capturable point: at dev.stasis.runtime.internal.capture.ProtocolProgram.sorter(ProtocolProgram.java:")
-                .hasMessageContaining("java.util.TimSort.")
-                .hasMessageEndingWith(" is a JDK frame between application frames");
+                .hasMessageEndingWith("java.util.Arrays.sort is a JDK frame between application frames "
+                        + "(it calls back into dev.stasis.runtime.internal.capture.ProtocolProgram.compare)");
 
         assertRunsOnAndStops(program);
     }
@@ -126,6 +126,18 @@ class CheckpointCoordinatorTest {
         assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageEndingWith("ProtocolProgram.plainLoop()V was left uninstrumented: it uses JSR/RET");
+
+        assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void times_out_inside_a_constructor() throws Exception {
+        Thread program = start("app-main", ProtocolProgram::constructing);
+
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageEndingWith("ProtocolProgram$Stepper.<init> is a constructor, which is never captured: "
+                        + "a checkpoint waits until it returns");
 
         assertRunsOnAndStops(program);
     }
@@ -172,6 +184,29 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void gives_up_when_the_thread_ends_before_it_reaches_a_capturable_point() throws Exception {
+        CountDownLatch end = new CountDownLatch(1);
+        Thread program = start("app-main", () -> awaitQuietly(end));
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread requester = new Thread(programGroup.getParent(), () -> {
+            try {
+                coordinator.capture(program, Duration.ofMinutes(10), List::copyOf);
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        }, "stasis-test-checkpointer");
+        requester.start();
+        awaitPendingOr(failure);
+
+        end.countDown();
+
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CheckpointException.class)
+                .hasMessage("checkpoint abandoned: thread app-main ended before it reached a capturable point");
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
     void refuses_while_another_application_thread_runs() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Thread program = start("app-main", () -> awaitQuietly(release));
@@ -184,6 +219,14 @@ class CheckpointCoordinatorTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void refuses_a_checkpoint_requested_by_the_thread_to_capture() {
+        assertThatThrownBy(() -> coordinator.capture(Thread.currentThread(), GENEROUS, List::copyOf))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("it would wait for itself to stop");
+        assertThat(Stasis.pending).isFalse();
     }
 
     @Test

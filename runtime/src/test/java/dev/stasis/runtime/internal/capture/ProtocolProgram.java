@@ -28,6 +28,7 @@ final class ProtocolProgram {
     static final String PLAIN_LOOP = OWNER + ".plainLoop()V";
     static final String BLOCK_LOOP = OWNER + ".blockLoop()V";
     static final String LOCK_LOOP = OWNER + ".lockLoop()V";
+    static final String CONSTRUCTING = OWNER + ".constructing()V";
 
     private static final Object MONITOR = new Object();
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -51,6 +52,7 @@ final class ProtocolProgram {
         registry.recordInstrumented(COMPARE, 1);
         registry.recordInstrumented(BLOCK_LOOP, 2);
         registry.recordInstrumented(LOCK_LOOP, 2);
+        registry.recordInstrumented(CONSTRUCTING, 2);
     }
 
     static void reset() {
@@ -301,6 +303,23 @@ final class ProtocolProgram {
                 LOCK.unlock();
             }
             rounds++;
+        }
+    }
+
+    /** {@code while (!stop) new Stepper();}, with no poll of its own: the polls are inside the constructor. */
+    static void constructing() {
+        while (!stop) {
+            new Stepper();
+            rounds++;
+        }
+    }
+
+    static final class Stepper {
+        Stepper() {
+            step(0);
+            if (Stasis.pending && Stasis.unwinding()) {
+                throw new AssertionError("a thread inside a constructor must never be captured");
+            }
         }
     }
 

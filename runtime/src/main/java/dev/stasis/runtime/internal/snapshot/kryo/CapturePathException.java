@@ -12,6 +12,7 @@ import java.util.List;
  * while this exception unwinds.
  */
 public final class CapturePathException extends KryoException {
+    private static final String TRACE_HEADER = "Serialization trace:\n";
     private final transient Object culprit;
     private final String reason;
     /** Objects from the culprit outwards, ending with the root value once {@link #root} was called. */
@@ -44,7 +45,42 @@ public final class CapturePathException extends KryoException {
         if (causedByIo(failure)) {
             return failure;
         }
-        return new CapturePathException(object, failure.getMessage(), failure);
+        Throwable root = rootCause(failure);
+        String reason = root == failure ? failure.getMessage() : root.toString();
+        Object child = failingFieldValue(failure, object);
+        if (child == null) {
+            return new CapturePathException(object, reason, failure);
+        }
+        CapturePathException path = new CapturePathException(child, reason, failure);
+        path.passThrough(object);
+        return path;
+    }
+
+    /**
+     * Kryo's field serializer resolves a field value's class and serializer before it writes the
+     * value through {@link SnapshotKryo}, so a failure there surfaces at the field's owner; Kryo's
+     * trace names the field ({@code "name (owner)"}), which leads to the value that failed.
+     */
+    private static Object failingFieldValue(RuntimeException failure, Object owner) {
+        String message = failure.getMessage();
+        int trace = message == null ? -1 : message.indexOf(TRACE_HEADER);
+        if (trace < 0 || owner == null) {
+            return null;
+        }
+        String line = message.substring(trace + TRACE_HEADER.length()).lines().findFirst().orElse("");
+        int open = line.indexOf(" (");
+        if (open < 0 || !line.endsWith(")") || !line.substring(open + 2, line.length() - 1).equals(owner.getClass().getName())) {
+            return null;
+        }
+        return PathDescriber.fieldValue(owner, line.substring(0, open));
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private void passThrough(Object object) {

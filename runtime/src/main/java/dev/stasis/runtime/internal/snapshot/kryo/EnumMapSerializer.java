@@ -15,7 +15,7 @@ import java.util.Map;
  */
 @SuppressWarnings({"rawtypes", "unchecked"})
 final class EnumMapSerializer extends Serializer<EnumMap> {
-    private static final Field KEY_TYPE = keyTypeField();
+    private Field keyTypeField;
 
     @Override
     public void write(Kryo kryo, Output output, EnumMap map) {
@@ -30,10 +30,10 @@ final class EnumMapSerializer extends Serializer<EnumMap> {
 
     @Override
     public EnumMap read(Kryo kryo, Input input, Class<? extends EnumMap> type) {
-        Class keyType = kryo.readClass(input).getType();
-        EnumMap map = new EnumMap(keyType);
+        Class enumType = kryo.readClass(input).getType();
+        EnumMap map = new EnumMap(enumType);
         kryo.reference(map);
-        Object[] constants = keyType.getEnumConstants();
+        Object[] constants = enumType.getEnumConstants();
         for (int i = 0, n = input.readVarInt(true); i < n; i++) {
             Enum key = (Enum) constants[input.readVarInt(true)];
             map.put(key, kryo.readClassAndObject(input));
@@ -41,21 +41,14 @@ final class EnumMapSerializer extends Serializer<EnumMap> {
         return map;
     }
 
-    private static Class<?> keyType(EnumMap map) {
+    private Class<?> keyType(EnumMap map) {
+        if (keyTypeField == null) {
+            keyTypeField = JdkFields.field(EnumMap.class, "keyType");
+        }
         try {
-            return (Class<?>) KEY_TYPE.get(map);
+            return (Class<?>) keyTypeField.get(map);
         } catch (IllegalAccessException e) {
             throw new KryoException("cannot read the key type of an EnumMap", e);
-        }
-    }
-
-    private static Field keyTypeField() {
-        try {
-            Field f = EnumMap.class.getDeclaredField("keyType");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new KryoException("EnumMap.keyType is not accessible (java.util must be opened to Stasis)", e);
         }
     }
 }

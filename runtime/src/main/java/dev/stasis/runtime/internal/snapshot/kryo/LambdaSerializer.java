@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ import java.util.Map;
  * The instrumenter makes application lambdas serializable, so their proxies have a
  * {@code writeReplace()} returning a {@link SerializedLambda}; its fields are written, the captured
  * arguments as part of the graph. The capturing classes have no {@code $deserializeLambda$}, so
- * reading rebuilds the lambda with {@link LambdaMetafactory#altMetafactory} in the capturing
- * class's private lookup. Marker interfaces and bridge methods are taken from the proxy class so
+ * reading rebuilds the lambda with {@link LambdaMetafactory#altMetafactory} in a lookup with full
+ * privileges in the capturing class. Marker interfaces and bridge methods are taken from the proxy class so
  * the rebuilt lambda has the same shape. One factory per call site shape is spun and cached.
  */
 final class LambdaSerializer extends Serializer<Object> {
@@ -123,6 +124,36 @@ final class LambdaSerializer extends Serializer<Object> {
         return bridges;
     }
 
+    /**
+     * {@code LambdaMetafactory} insists on a lookup with full privilege access, which
+     * {@code privateLookupIn} gives only inside our own module: not for a class of another loader's
+     * unnamed module, nor for a JDK class such as {@code Comparator} (whose {@code comparing}
+     * returns serializable lambdas). The JDK's trusted lookup, narrowed to the capturing class,
+     * has it; java.lang.invoke is opened to the agent at startup.
+     */
+    static MethodHandles.Lookup fullPrivilegeLookupIn(Class<?> capturing) throws IllegalAccessException {
+        MethodHandles.Lookup trusted = TrustedLookup.INSTANCE;
+        if (trusted != null) {
+            return trusted.in(capturing);
+        }
+        return MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
+    }
+
+    /** Holder, so the reflective look-up happens once and only when a lambda is read. */
+    private static final class TrustedLookup {
+        static final MethodHandles.Lookup INSTANCE = find();
+
+        private static MethodHandles.Lookup find() {
+            try {
+                Field field = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
+                field.setAccessible(true);
+                return (MethodHandles.Lookup) field.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
     private static List<String> readStrings(Input input) {
         int n = input.readVarInt(true);
         List<String> items = new ArrayList<>(n);
@@ -146,7 +177,7 @@ final class LambdaSerializer extends Serializer<Object> {
         MethodHandle spinFactory(ClassLoader loader) throws ReflectiveOperationException, LambdaConversionException {
             Class<?> capturing = Class.forName(capturingClass.replace('/', '.'), false, loader);
             ClassLoader definer = capturing.getClassLoader();
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
+            MethodHandles.Lookup lookup = fullPrivilegeLookupIn(capturing);
             Class<?> owner = Class.forName(implClass.replace('/', '.'), false, definer);
             MethodType implType = MethodType.fromMethodDescriptorString(implSignature, definer);
             MethodHandle impl = switch (implKind) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * the flag, then the entries in iteration order, re-inserted in that order.
  */
 final class LinkedHashMapSerializer extends MapSerializer<Map> {
-    private static final Field ACCESS_ORDER = accessOrderField();
+    private Field accessOrder;
     /** Read in {@link #read} and used in {@link #create}, which the superclass calls before any nested read. */
     private boolean pendingAccessOrder;
 
@@ -38,7 +38,7 @@ final class LinkedHashMapSerializer extends MapSerializer<Map> {
         Map map = super.create(kryo, input, type, size);
         if (pendingAccessOrder) {
             try {
-                ACCESS_ORDER.setBoolean(map, true);
+                accessOrderField().setBoolean(map, true);
             } catch (IllegalAccessException e) {
                 throw new KryoException("cannot restore the access order of " + type.getName(), e);
             }
@@ -46,21 +46,18 @@ final class LinkedHashMapSerializer extends MapSerializer<Map> {
         return map;
     }
 
-    private static boolean accessOrder(Map map) {
+    private boolean accessOrder(Map map) {
         try {
-            return ACCESS_ORDER.getBoolean(map);
+            return accessOrderField().getBoolean(map);
         } catch (IllegalAccessException e) {
             throw new KryoException("cannot read the access order of " + map.getClass().getName(), e);
         }
     }
 
-    private static Field accessOrderField() {
-        try {
-            Field f = LinkedHashMap.class.getDeclaredField("accessOrder");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new KryoException("LinkedHashMap.accessOrder is not accessible (java.util must be opened to Stasis)", e);
+    private Field accessOrderField() {
+        if (accessOrder == null) {
+            accessOrder = JdkFields.field(LinkedHashMap.class, "accessOrder");
         }
+        return accessOrder;
     }
 }

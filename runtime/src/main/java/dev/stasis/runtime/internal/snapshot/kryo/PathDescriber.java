@@ -107,6 +107,26 @@ final class PathDescriber {
         return null;
     }
 
+    /**
+     * The value of the reference field {@code name} of {@code owner} (searching superclasses), or
+     * null; primitive fields yield null because their values cannot fail to serialize.
+     */
+    static Object fieldValue(Object owner, String name) {
+        for (Class<?> c = owner.getClass(); c != null; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.getName().equals(name) && !Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()
+                        && f.trySetAccessible()) {
+                    try {
+                        return f.get(owner);
+                    } catch (IllegalAccessException e) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     private static String shortly(Object key) {
         String s = String.valueOf(key);
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";

@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RandomSerializer extends Serializer<Random> {
     /** {@code Random.setSeed} stores {@code (seed ^ MULTIPLIER) & mask}; xor first to store the raw state. */
     private static final long MULTIPLIER = 0x5DEECE66DL;
-    private final Field seed = field("seed");
-    private final Field nextNextGaussian = field("nextNextGaussian");
-    private final Field haveNextNextGaussian = field("haveNextNextGaussian");
+    private Field seed;
+    private Field nextNextGaussian;
+    private Field haveNextNextGaussian;
 
     @Override
     public void write(Kryo kryo, Output output, Random random) {
+        resolveFields();
         try {
             output.writeLong(((AtomicLong) seed.get(random)).get());
             output.writeDouble(nextNextGaussian.getDouble(random));
@@ -34,6 +35,7 @@ final class RandomSerializer extends Serializer<Random> {
 
     @Override
     public Random read(Kryo kryo, Input input, Class<? extends Random> type) {
+        resolveFields();
         Random random = new Random();
         random.setSeed(input.readLong() ^ MULTIPLIER);
         try {
@@ -45,13 +47,11 @@ final class RandomSerializer extends Serializer<Random> {
         return random;
     }
 
-    private static Field field(String name) {
-        try {
-            Field f = Random.class.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new KryoException("java.util.Random." + name + " is not accessible (java.util must be opened to Stasis)", e);
+    private void resolveFields() {
+        if (seed == null) {
+            nextNextGaussian = JdkFields.field(Random.class, "nextNextGaussian");
+            haveNextNextGaussian = JdkFields.field(Random.class, "haveNextNextGaussian");
+            seed = JdkFields.field(Random.class, "seed");
         }
     }
 }

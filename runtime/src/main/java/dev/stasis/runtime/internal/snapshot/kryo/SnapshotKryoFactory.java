@@ -1,7 +1,10 @@
 package dev.stasis.runtime.internal.snapshot.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.Util;
 import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
@@ -15,9 +18,16 @@ import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channel;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The one place where the snapshot's Kryo is configured. The registrations below (ids and
@@ -48,9 +58,18 @@ public final class SnapshotKryoFactory {
         kryo.register(Frame.class, new FrameSerializer(), 23);
         kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer(), 24);
         kryo.register(Random.class, new RandomSerializer(), 25);
+        kryo.register(AtomicBoolean.class, new DefaultSerializers.AtomicBooleanSerializer(), 26);
+        kryo.register(AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer(), 27);
+        kryo.register(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer(), 28);
+        kryo.register(AtomicReference.class, new AtomicReferenceSerializer(), 29);
 
-        kryo.addDefaultSerializer(LinkedHashMap.class, LinkedHashMapSerializer.class);
-        kryo.addDefaultSerializer(EnumMap.class, EnumMapSerializer.class);
+        kryo.addDefaultSerializer(LinkedHashMap.class, perType(LinkedHashMapSerializer::new));
+        kryo.addDefaultSerializer(EnumMap.class, perType(EnumMapSerializer::new));
+        for (Class<?> immutableList : ImmutableListSerializer.TYPES) {
+            kryo.addDefaultSerializer(immutableList, new ImmutableListSerializer());
+        }
+        kryo.addDefaultSerializer(Path.class, new PathSerializer());
+        kryo.addDefaultSerializer(Logger.class, new LoggerSerializer());
 
         refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
@@ -65,6 +84,16 @@ public final class SnapshotKryoFactory {
         refuse(kryo, FileDescriptor.class, "an open file cannot be saved");
         refuse(kryo, Process.class, "a child process cannot be saved");
         return kryo;
+    }
+
+    /** One serializer instance per concrete type, as Kryo does for its own map serializers. */
+    private static SerializerFactory<Serializer<?>> perType(Supplier<Serializer<?>> serializer) {
+        return new SerializerFactory.BaseSerializerFactory<>() {
+            @Override
+            public Serializer<?> newSerializer(Kryo kryo, Class type) {
+                return serializer.get();
+            }
+        };
     }
 
     private static void refuse(Kryo kryo, Class<?> type, String reason) {

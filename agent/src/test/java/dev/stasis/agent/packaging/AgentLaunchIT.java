@@ -1,0 +1,124 @@
+package dev.stasis.agent.packaging;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The built jar as a user runs it: {@code java -javaagent:stasis-agent.jar[=options] ...}. */
+class AgentLaunchIT {
+    @TempDir
+    Path dir;
+
+    static Stream<String> javas() {
+        return JavaRun.javas();
+    }
+
+    private static final String HELLO = """
+            public class Hello {
+                public static void main(String[] args) {
+                    long sum = 0;
+                    for (int i = 0; i < 1000; i++) {
+                        sum += i;
+                    }
+                    System.out.println("hello " + sum);
+                }
+            }
+            """;
+
+    private static final String PROBE = """
+            public class Probe {
+                public static void main(String[] args) throws Exception {
+                    System.out.println("rt loader: " + Class.forName("dev.stasis.rt.Stasis").getClassLoader());
+                    System.out.println("sun.nio.ch open: " + Object.class.getModule().isOpen("sun.nio.ch", Probe.class.getModule()));
+                }
+            }
+            """;
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_bad_option_stops_the_launch_with_exit_code_2_before_main(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=keep=2,foo=1",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).isEqualTo("stasis: unknown option 'foo' in -javaagent options; valid options: "
+                + "dir, restore, interval, onterm, timeout, keep, include, exclude" + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_bad_value_stops_the_launch_with_an_example(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=interval=often",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).isEqualTo("stasis: bad value for option 'interval' in -javaagent options: 'often' is not a duration; "
+                + "write a number and a unit: 500ms, 30s, 5m or 1h; e.g. interval=30s" + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void puts_the_runtime_api_in_the_bootstrap_loader_and_opens_java_base(String java) throws Exception {
+        JavaRun.compile(dir, "Probe", PROBE);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath(),
+                "-cp", dir.toString(), "Probe"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("rt loader: null" + System.lineSeparator() + "sun.nio.ch open: true" + System.lineSeparator());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_small_program_runs_to_its_normal_end(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath(),
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello 499500" + System.lineSeparator());
+        // Nothing from the JVM either, e.g. its class-data-sharing warning about an appended boot class path.
+        assertThat(r.stderr()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void an_unusable_snapshot_directory_disables_the_agent_but_the_program_runs(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+        Files.writeString(dir.resolve("taken"), "a file, not a directory");
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=dir=taken",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello 499500" + System.lineSeparator());
+        assertThat(r.stderr()).startsWith("stasis: agent disabled, the program runs without checkpoints: cannot open the snapshot directory ")
+                .contains("taken").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_snapshot_that_cannot_be_resumed_stops_the_launch_with_exit_code_2(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=restore=42",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).startsWith("stasis: snapshot 42 ").hasLineCount(1);
+    }
+}

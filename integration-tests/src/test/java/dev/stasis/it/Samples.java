@@ -1,0 +1,22 @@
+package dev.stasis.it;
+
+import java.nio.file.Path;
+
+/** The sample programs as the tests launch them, with lengths that keep the suite short. */
+final class Samples {
+
+    static final String JOB = "dev.stasis.samples.job.SampleJob";
+    static final String PIGEONHOLE = "dev.stasis.samples.sat.PigeonholeSolve";
+    static final String UNCAPTURABLE_SORT = "dev.stasis.samples.blocking.UncapturableSort";
+
+    /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
+    static final String JOB_STEPS = "24000000";
+
+    private Samples() {
+    }
+
+    /** The sample job under the agent, snapshots in {@code snapshots}. */
+    static JvmCommand job(Path snapshots) {
+        return JvmCommand.of(JOB, "--steps", JOB_STEPS).withAgent("dir=" + snapshots);
+    }
+}

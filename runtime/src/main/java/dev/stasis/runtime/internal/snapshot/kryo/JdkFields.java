@@ -1,0 +1,26 @@
+package dev.stasis.runtime.internal.snapshot.kryo;
+
+import com.esotericsoftware.kryo.KryoException;
+import java.lang.reflect.Field;
+
+/**
+ * Private fields of JDK classes that some serializers read. Looked up when first needed, so a JVM
+ * where a package is not opened fails only for snapshots that hold such an object, and with a
+ * message that says what to open.
+ */
+final class JdkFields {
+    private JdkFields() {
+    }
+
+    static Field field(Class<?> owner, String name) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new KryoException(owner.getName() + "." + name + " is not accessible: the agent opens "
+                    + owner.getPackageName() + " to Stasis at startup; without the agent pass --add-opens java.base/"
+                    + owner.getPackageName() + "=ALL-UNNAMED", e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.stasis.runtime.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stasis.rt.Engine;
+import dev.stasis.rt.Frame;
+import dev.stasis.rt.Stasis;
+import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PortableEngineTest {
+    private final InstrumentedClasses registry = new InstrumentedClasses();
+    private final PortableEngine engine = new PortableEngine(registry);
+
+    @BeforeEach
+    void installEngine() {
+        ProtocolProgram.reset();
+        ProtocolProgram.register(registry);
+        Stasis.install(engine);
+    }
+
+    @AfterEach
+    void uninstall() {
+        Stasis.install(Engine.NONE);
+        Stasis.pending = false;
+    }
+
+    @Test
+    void captures_at_the_entry_poll_of_the_bottom_frame_and_rewinds_from_there() throws Exception {
+        ProtocolProgram.n = 10;
+        Thread program = new Thread(ProtocolProgram::main, "app-main");
+        CaptureRequest request = engine.request(program);
+        program.start();
+
+        assertThat(request.awaitParked(TimeUnit.SECONDS.toNanos(10))).isTrue();
+        assertThat(request.frames()).extracting(Frame::toString).containsExactly(ProtocolProgram.MAIN + " @0");
+        assertThat(ProtocolProgram.result).as("nothing ran past the entry poll").isZero();
+
+        engine.withdraw(request);
+        request.release();
+        program.join(10_000);
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(10));
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
+    void a_thread_that_reaches_its_bottom_after_the_request_was_abandoned_rewinds_without_parking() throws Exception {
+        ProtocolProgram.n = 10;
+        Thread program = new Thread(ProtocolProgram::main, "app-main");
+        CaptureRequest request = engine.request(program);
+        assertThat(request.claim()).isTrue(); // as if the thread had claimed it just before the timeout
+        assertThat(request.abandonIfNotParked()).isTrue();
+
+        engine.withdraw(request);
+        program.start();
+        program.join(10_000);
+
+        assertThat(program.isAlive()).isFalse();
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(10));
+    }
+
+    @Test
+    void poll_ignores_threads_other_than_the_one_being_captured() {
+        Thread other = new Thread(() -> { }, "other");
+        CaptureRequest request = engine.request(other);
+
+        assertThat(engine.poll()).isFalse();
+        assertThat(request.phase()).isEqualTo(CaptureRequest.Phase.REQUESTED);
+        engine.withdraw(request);
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
+    void poll_is_false_when_no_checkpoint_is_requested() {
+        assertThat(engine.poll()).isFalse();
+        assertThat(engine.unwinding()).isFalse();
+    }
+
+    @Test
+    void enter_returns_the_frames_bottom_first_then_null_and_clears_pending() {
+        Frame bottom = new Frame("a/B.main([Ljava/lang/String;)V", 1, 0, 0, 0, 0, 1);
+        Frame top = new Frame("a/B.run(I)V", 2, 1, 0, 0, 0, 0);
+        engine.rewindCurrentThread(List.of(bottom, top));
+        assertThat(Stasis.pending).isTrue();
+
+        assertThat(engine.enter("a/B.main([Ljava/lang/String;)V")).isSameAs(bottom);
+        assertThat(Stasis.pending).isTrue();
+        assertThat(engine.enter("a/B.run(I)V")).isSameAs(top);
+
+        assertThat(Stasis.pending).isFalse();
+        assertThat(engine.enter("a/B.run(I)V")).isNull();
+    }
+
+    @Test
+    void entering_another_method_than_the_next_frame_names_both_and_stops_rewinding() {
+        engine.rewindCurrentThread(List.of(new Frame("a/B.run(I)V", 0, 1, 0, 0, 0, 0)));
+
+        assertThatThrownBy(() -> engine.enter("a/C.other()V"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("expected to enter a/B.run(I)V (frame 1 of 1, bottom first) but entered a/C.other()V");
+        assertThat(engine.enter("a/B.run(I)V")).isNull();
+        assertThat(Stasis.pending).isFalse();
+    }
+
+    @Test
+    void a_frame_unwound_while_not_unwinding_is_an_error() {
+        assertThatThrownBy(() -> engine.unwound(new Frame("a/B.run(I)V", 0, 0, 0, 0, 0, 0)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("a/B.run(I)V @0 unwound on thread");
+    }
+
+    @Test
+    void initializing_records_the_order_and_skips_nothing_outside_a_replay() {
+        assertThat(engine.initializing(Plain.class)).isFalse();
+        assertThat(engine.initializing(Color.class)).isFalse();
+
+        assertThat(engine.initializationOrder()).containsExactly(Plain.class, Color.class);
+    }
+
+    @Test
+    void initializing_skips_replayed_classes_but_never_enums() {
+        engine.beginReplay(Set.of(Plain.class.getName(), Color.class.getName()));
+
+        assertThat(engine.initializing(Plain.class)).isTrue();
+        assertThat(engine.initializing(Color.class)).isFalse();
+        assertThat(engine.initializing(NotReplayed.class)).isFalse();
+        engine.endReplay();
+        assertThat(engine.initializing(Plain.class)).isFalse();
+    }
+
+    @Test
+    void a_replayed_static_initialiser_does_not_run_its_original_code() throws Exception {
+        engine.beginReplay(Set.of(Replayed.class.getName()));
+        Class.forName(Replayed.class.getName(), true, getClass().getClassLoader());
+        engine.endReplay();
+
+        assertThat(Replayed.value).isZero();
+        assertThat(engine.initializationOrder()).containsExactly(Replayed.class);
+    }
+
+    static final class Plain {
+    }
+
+    static final class NotReplayed {
+    }
+
+    enum Color { RED }
+
+    /** A {@code <clinit>} with the instrumenter's prologue. */
+    static final class Replayed {
+        static int value;
+
+        static {
+            if (!Stasis.initializing(Replayed.class)) {
+                value = 42;
+            }
+        }
+    }
+}
