@@ -6,7 +6,8 @@
 #   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead snapshot checkpoint
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
-# JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2.
+# JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
+# BENCH_AGENT_OPTIONS adds agent options to the with-agent forks (e.g. exclude=org.openjdk.jmh).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +61,7 @@ for part in $parts; do
         overhead)
             run_part overhead "$agent $bench_jar" "$java" -Dstasis.agent.jar="$agent" -Dbench.report="$report" \
                 -Dbench.forks="${BENCH_FORKS:-2}" -Dbench.warmups="${BENCH_WARMUPS:-3}" \
-                -Dbench.measurements="${BENCH_MEASUREMENTS:-5}" -Dbench.seconds="${BENCH_SECONDS:-2}" \
+                -Dbench.measurements="${BENCH_MEASUREMENTS:-5}" -Dbench.seconds="${BENCH_SECONDS:-2}" -Dbench.agentOptions="${BENCH_AGENT_OPTIONS:-}" \
                 -jar "$bench_jar" ;;
         snapshot)
             run_part snapshot "$harness_jar" "$java" -Xms3g -Xmx3g "${opens[@]}" -Dbench.report="$report" \

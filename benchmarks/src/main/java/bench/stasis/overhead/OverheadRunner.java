@@ -26,7 +26,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>System properties: {@code stasis.agent.jar} (required), {@code bench.forks} per side (2),
  * {@code bench.warmups} (3), {@code bench.measurements} (5), {@code bench.seconds} per iteration
- * (2), {@code bench.heap} for both sides (1g), {@code bench.report} (file to append the table to).
+ * (2), {@code bench.heap} for both sides (1g), {@code bench.include} (regex of benchmark method names, all),
+ * {@code bench.agentOptions} (more agent options, e.g. {@code exclude=org.openjdk.jmh}),
+ * {@code bench.report} (file to append the table to).
  */
 public final class OverheadRunner {
     private OverheadRunner() {
@@ -58,10 +60,12 @@ public final class OverheadRunner {
         String heap = System.getProperty("bench.heap", "1g");
         List<String> sideArgs = new ArrayList<>(List.of("-D" + ForkSide.PROPERTY + "=" + side.id));
         if (side == ForkSide.AGENT) {
-            sideArgs.add("-javaagent:" + agentJar.toAbsolutePath() + "=dir=" + snapshots.toAbsolutePath());
+            String extra = System.getProperty("bench.agentOptions", "").strip();
+            sideArgs.add("-javaagent:" + agentJar.toAbsolutePath() + "=dir=" + snapshots.toAbsolutePath()
+                    + (extra.isEmpty() ? "" : "," + extra));
         }
         return new OptionsBuilder()
-                .include(OverheadBenchmark.class.getName() + "\\.")
+                .include(OverheadBenchmark.class.getName() + "\\.(" + System.getProperty("bench.include", ".*") + ")$")
                 .forks(1)
                 .warmupIterations(Integer.getInteger("bench.warmups", 3))
                 .warmupTime(TimeValue.seconds(seconds))
