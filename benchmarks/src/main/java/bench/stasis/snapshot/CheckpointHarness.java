@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  */
 public final class CheckpointHarness {
     private static final long TIMEOUT_SECONDS = 120;
+    private static final long AFTER_RESUME_SECONDS = 2;
 
     private CheckpointHarness() {
     }
@@ -105,7 +106,13 @@ public final class CheckpointHarness {
             }
             table.row("restore reported by the agent (ms)", Long.toString(restoredMillis.getAsLong()));
             table.row("relaunch until the resume line, JVM start included (ms)", Long.toString(wallMillis));
-            return "Resumed.";
+            // A resume line followed by a crash would not be a resume.
+            if (second.waitFor(AFTER_RESUME_SECONDS, TimeUnit.SECONDS) && second.exitValue() != 0) {
+                return "The job printed the resume line but then exited with " + second.exitValue() + "; see "
+                        + work + "/second.out.";
+            }
+            return "The resumed job was still running (or had finished normally) " + AFTER_RESUME_SECONDS
+                    + " s after its resume line.";
         } finally {
             second.destroyForcibly().waitFor();
         }
