@@ -5,6 +5,7 @@ import dev.stasis.agent.instrument.internal.ClinitPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.HierarchyClassWriter;
 import dev.stasis.agent.instrument.internal.LambdaPass;
+import dev.stasis.agent.instrument.internal.OutputVerifier;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
@@ -131,12 +132,30 @@ public final class Instrumenter {
             int markerAccess = (isInterface ? Opcodes.ACC_PUBLIC : Opcodes.ACC_PRIVATE)
                     | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC;
             work.fields.add(new FieldNode(markerAccess, MARKER_FIELD, "Z", null, 1));
+            byte[] bytes = writeClass(computeFrames);
+            OutputVerifier.Failure failure;
+            while (bytes != null
+                    && (failure = OutputVerifier.firstFailure(bytes, instrumented.keySet(), hierarchy)) != null) {
+                int index = indexOf(failure.name(), failure.descriptor());
+                if (index < 0) {
+                    skipped.put(work.name, "stasis: the rewritten " + failure.key() + " does not verify ("
+                            + failure.reason() + "); the class runs uninstrumented");
+                    return new InstrumentationResult(work.name, null, fingerprint, Map.of(), Map.copyOf(skipped));
+                }
+                revert(index, failure.key(), "the rewritten code does not verify (" + failure.reason()
+                        + "); left as it was");
+                bytes = writeClass(computeFrames);
+            }
+            return new InstrumentationResult(work.name, bytes, fingerprint, Map.copyOf(instrumented),
+                    Map.copyOf(skipped));
+        }
+
+        private byte[] writeClass(boolean computeFrames) {
             byte[] bytes = write(computeFrames ? ClassWriter.COMPUTE_FRAMES : ClassWriter.COMPUTE_MAXS);
             if (bytes != null && computeFrames && !versionRaised) {
                 bytes = keepOriginalFrames(bytes);
             }
-            return new InstrumentationResult(work.name, bytes, fingerprint, Map.copyOf(instrumented),
-                    Map.copyOf(skipped));
+            return bytes;
         }
 
         private void rewriteMethod(int index) {

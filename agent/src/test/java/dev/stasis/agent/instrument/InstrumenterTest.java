@@ -44,6 +44,34 @@ class InstrumenterTest {
     }
 
     @Test
+    void puts_back_a_method_whose_rewritten_code_would_not_verify() throws Exception {
+        // A hierarchy that wrongly says ArrayList is not public: restored receivers are then cast to
+        // AbstractList, and ArrayList.add on them would be a VerifyError when the class loads.
+        ClassBytesSource real = ClassBytesSource.fromLoader(getClass().getClassLoader());
+        Instrumenter misled = new Instrumenter(name -> "java/util/ArrayList".equals(name)
+                ? withoutPublic(real.bytesOf(name)) : real.bytesOf(name));
+        byte[] original = targetBytes("ListReceiverTarget");
+
+        InstrumentationResult result = misled.instrument(original);
+
+        String run = TARGETS + "ListReceiverTarget.run()I";
+        assertThat(result.instrumentedMethods()).doesNotContainKey(run);
+        assertThat(result.skippedMethods().get(run)).startsWith("the rewritten code does not verify (");
+        assertThat(GeneratedClasses.define(result.bytes()).getMethod("run").invoke(null)).isEqualTo(3);
+    }
+
+    private static byte[] withoutPublic(byte[] classBytes) {
+        byte[] copy = classBytes.clone();
+        ClassReader reader = new ClassReader(copy);
+        int accessOffset = reader.header;
+        int access = ((copy[accessOffset] & 0xFF) << 8) | (copy[accessOffset + 1] & 0xFF);
+        access &= ~Opcodes.ACC_PUBLIC;
+        copy[accessOffset] = (byte) (access >>> 8);
+        copy[accessOffset + 1] = (byte) access;
+        return copy;
+    }
+
+    @Test
     void leaves_methods_without_call_points_or_loops_untouched() {
         byte[] original = targetBytes("PrimitivesTarget");
 

@@ -10,7 +10,7 @@ import org.objectweb.asm.tree.analysis.SimpleVerifier;
  * loads a class. Its subtype check is as lenient as the JVM's for interfaces: we need the types of
  * locals and stack slots, not a second verification of code the JVM already accepted.
  */
-public final class HierarchyVerifier extends SimpleVerifier {
+public class HierarchyVerifier extends SimpleVerifier {
     private static final Type OBJECT = Type.getObjectType("java/lang/Object");
 
     private final ClassHierarchy hierarchy;
