@@ -13,6 +13,7 @@ import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 
+import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 
@@ -25,12 +26,12 @@ final class AgentStartup {
     private AgentStartup() {
     }
 
-    /** @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM */
-    static void start(AgentOptions options, Instrumentation inst) throws RestoreException {
-        LaunchCommand launch = LaunchCommand.ofThisJvm();
-        StasisRuntime runtime = StasisRuntime.portable(new RuntimeConfig(options.directory(),
-                options.restore(), options.timeout(), options.keep(),
-                launch.mainClass(), launch.arguments()));
+    /**
+     * @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM
+     * @throws AgentOptionsException when {@code dir=} cannot be used; the caller stops the JVM
+     */
+    static void start(AgentOptions options, Instrumentation inst) throws RestoreException, AgentOptionsException {
+        StasisRuntime runtime = openRuntime(options);
         inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
                 ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
         restore(runtime);
@@ -40,6 +41,20 @@ final class AgentStartup {
             AgentLog.warn("no JMX checkpoint trigger: " + t);
         }
         startTriggers(runtime, options);
+    }
+
+    /**
+     * A snapshot directory that cannot be used is a bad {@code dir=} value, refused like any other:
+     * running on without checkpoints would, after the next crash, silently start the job over.
+     */
+    private static StasisRuntime openRuntime(AgentOptions options) throws AgentOptionsException {
+        LaunchCommand launch = LaunchCommand.ofThisJvm();
+        try {
+            return StasisRuntime.portable(new RuntimeConfig(options.directory(), options.restore(),
+                    options.timeout(), options.keep(), launch.mainClass(), launch.arguments()));
+        } catch (UncheckedIOException e) {
+            throw new AgentOptionsException(e.getMessage());
+        }
     }
 
     /** Any failure here may have left classes half-restored: running on would run a wrong state. */

@@ -41,7 +41,7 @@ public final class StasisAgent {
             ModuleOpener.openJavaBase(inst, StasisAgent.class.getModule());
             BootstrapInjector.injectRuntimeApi(inst);
             AgentStartup.start(options, inst);
-        } catch (RestoreException e) {
+        } catch (RestoreException | AgentOptionsException e) {
             refuse(e.getMessage());
         } catch (Throwable t) {
             disabled(t);

@@ -96,17 +96,17 @@ class AgentLaunchIT {
 
     @ParameterizedTest
     @MethodSource("javas")
-    void an_unusable_snapshot_directory_disables_the_agent_but_the_program_runs(String java) throws Exception {
+    void an_unusable_snapshot_directory_stops_the_launch_with_exit_code_2(String java) throws Exception {
         JavaRun.compile(dir, "Hello", HELLO);
         Files.writeString(dir.resolve("taken"), "a file, not a directory");
 
         JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=dir=taken",
                 "-cp", dir.toString(), "Hello"));
 
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).isEqualTo("hello 499500" + System.lineSeparator());
-        assertThat(r.stderr()).startsWith("stasis: agent disabled, the program runs without checkpoints: cannot open the snapshot directory ")
-                .contains("taken").hasLineCount(1);
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stdout()).as("the program must not start without the snapshots it was asked to keep").isEmpty();
+        assertThat(r.stderr()).startsWith("stasis: cannot open the snapshot directory ")
+                .contains("taken", "dir=").hasLineCount(1);
     }
 
     @ParameterizedTest

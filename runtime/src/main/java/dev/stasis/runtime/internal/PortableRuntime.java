@@ -57,8 +57,9 @@ public final class PortableRuntime implements StasisRuntime {
         try {
             store = SnapshotStore.open(config.directory());
         } catch (IOException e) {
-            throw new UncheckedIOException("stasis: cannot open the snapshot directory " + config.directory() + ": "
-                    + e.getMessage() + ". Choose a writable directory with dir=...", e);
+            String reason = String.valueOf(e.getMessage());
+            throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": " + reason
+                    + (reason.contains("dir=") ? "" : "; choose a writable directory with dir=PATH"), e);
         }
         PortableRuntime runtime = new PortableRuntime(config, store, InstrumentedClasses.global());
         Stasis.install(runtime.engine);

@@ -51,7 +51,6 @@ public final class SnapshotKryoFactory {
         kryo.setWarnUnregisteredClasses(false);
         kryo.setReferences(true);
         kryo.setInstantiatorStrategy(new SnapshotInstantiatorStrategy());
-        kryo.setDefaultSerializer(new WholeStateSerializerFactory());
 
         kryo.register(SnapshotContent.class, new RootSerializers.ContentSerializer(), 20);
         kryo.register(ClassStatics.class, new RootSerializers.ClassStaticsSerializer(), 21);
