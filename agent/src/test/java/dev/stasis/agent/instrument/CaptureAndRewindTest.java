@@ -136,6 +136,13 @@ class CaptureAndRewindTest {
     }
 
     @Test
+    void keeps_receiver_types_of_exported_sun_packages_such_as_sun_misc_unsafe() throws Exception {
+        Rewinding.Report report = Rewinding.sweep("ExportedJdkTypeTarget", 200);
+
+        assertThat(report.captures()).isEqualTo(Math.min(report.polls(), 200));
+    }
+
+    @Test
     void records_the_class_initialisation_through_the_prologue() {
         Class<?> type = Rewinding.instrumented("StackBelowCallTarget");
         try {

@@ -13,6 +13,7 @@ import dev.stasis.runtime.internal.capture.SnapshotWriter;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.restore.SnapshotSource;
 import dev.stasis.runtime.internal.restore.StartupRestore;
+import dev.stasis.runtime.internal.snapshot.SnapshotWarmUp;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.io.IOException;
@@ -74,6 +75,10 @@ public final class PortableRuntime implements StasisRuntime {
             runId = r.runId();
             lastSnapshotId = r.snapshotId();
         });
+        if (resumed.isEmpty()) {
+            // A resume has just run the codec; a fresh start has not, so its first checkpoint would pay for it.
+            SnapshotWarmUp.startInBackground();
+        }
         return resumed.map(StartupRestore.Resumed::snapshotId);
     }
 

@@ -118,11 +118,23 @@ public final class ClassHierarchy {
         if (packageOf(internalName).equals(packageOf(from))) {
             return true;
         }
-        if (internalName.startsWith("jdk/internal/") || internalName.startsWith("sun/")) {
+        if (isUnexportedJdkPackage(internalName)) {
             return false;
         }
         ClassInfo info = info(internalName);
         return info == null || info.isPublic();
+    }
+
+    /**
+     * JDK packages no application module can read. {@code sun.misc} and {@code sun.reflect} are the
+     * exceptions: jdk.unsupported exports them, and code that calls {@code sun.misc.Unsafe} must keep
+     * naming it, or its invokes stop verifying.
+     */
+    private static boolean isUnexportedJdkPackage(String internalName) {
+        if (internalName.startsWith("sun/misc/") || internalName.startsWith("sun/reflect/")) {
+            return false;
+        }
+        return internalName.startsWith("jdk/internal/") || internalName.startsWith("sun/");
     }
 
     private static String packageOf(String internalName) {

@@ -62,7 +62,7 @@ public final class ApplicationThreads {
         return null;
     }
 
-    static boolean isApplicationThread(Thread thread) {
+    public static boolean isApplicationThread(Thread thread) {
         String name = thread.getName();
         if (name.startsWith(STASIS_PREFIX) || JDK_THREAD_NAMES.contains(name)
                 || name.startsWith("RMI ") || name.startsWith("JMX ")) {
