@@ -7,11 +7,8 @@
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
 # JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
-# BENCH_AGENT_OPTIONS adds agent options to the with-agent forks. Default exclude=org.openjdk.jmh:
-# instrumented, JMH's own org.openjdk.jmh.util.Utils fails verification (a receiver of type
-# sun/misc/Unsafe is stashed as Object), so JMH's library stays plain; the benchmark code and the
-# stubs JMH generates for it (bench.stasis.overhead.jmh_generated) are still instrumented.
-# BENCH_AGENT_OPTIONS= (empty) instruments JMH too.
+# BENCH_AGENT_OPTIONS adds agent options to the with-agent forks (e.g. exclude=org.openjdk.jmh to
+# leave JMH's own library uninstrumented; by default it is instrumented like any application).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,7 +62,7 @@ for part in $parts; do
         overhead)
             run_part overhead "$agent $bench_jar" "$java" -Dstasis.agent.jar="$agent" -Dbench.report="$report" \
                 -Dbench.forks="${BENCH_FORKS:-2}" -Dbench.warmups="${BENCH_WARMUPS:-3}" \
-                -Dbench.measurements="${BENCH_MEASUREMENTS:-5}" -Dbench.seconds="${BENCH_SECONDS:-2}" -Dbench.agentOptions="${BENCH_AGENT_OPTIONS-exclude=org.openjdk.jmh}" \
+                -Dbench.measurements="${BENCH_MEASUREMENTS:-5}" -Dbench.seconds="${BENCH_SECONDS:-2}" -Dbench.agentOptions="${BENCH_AGENT_OPTIONS:-}" \
                 -jar "$bench_jar" ;;
         snapshot)
             run_part snapshot "$harness_jar" "$java" -Xms3g -Xmx3g "${opens[@]}" -Dbench.report="$report" \
