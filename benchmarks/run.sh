@@ -7,7 +7,8 @@
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
 # JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
-# BENCH_AGENT_OPTIONS adds agent options to the with-agent forks (e.g. exclude=org.openjdk.jmh).
+# BENCH_AGENT_OPTIONS adds agent options to the with-agent forks (e.g. exclude=org.openjdk.jmh to
+# leave JMH's own library uninstrumented; by default it is instrumented like any application).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

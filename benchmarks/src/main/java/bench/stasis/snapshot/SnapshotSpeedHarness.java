@@ -16,7 +16,7 @@ import java.util.List;
  * median is reported. Files go through the page cache, never fsync'd: this is the serializer's
  * speed, not the disk's.
  *
- * <p>System properties: {@code bench.nodes} (2000000), {@code bench.rounds} (3),
+ * <p>System properties: {@code bench.nodes} (2000000), {@code bench.rounds} (5),
  * {@code bench.report} (file to append the table to).
  */
 public final class SnapshotSpeedHarness {
@@ -25,7 +25,7 @@ public final class SnapshotSpeedHarness {
 
     public static void main(String[] args) throws IOException {
         int nodes = Integer.getInteger("bench.nodes", 2_000_000);
-        int rounds = Integer.getInteger("bench.rounds", 3);
+        int rounds = Integer.getInteger("bench.rounds", 5);
         List<GraphCodec> codecs = List.of(new StasisGraphCodec(), new KryoGraphCodec(), new JavaSerializationGraphCodec());
         Path directory = Files.createTempDirectory("stasis-bench-graph-");
         Object graph = SampleGraph.build(nodes);
