@@ -2,8 +2,6 @@ package dev.stasis.runtime.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stasis.rt.Engine;
-import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
@@ -24,16 +22,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole portable cycle in one JVM: capture a running program, write it, read it back, rewind a new thread into it. */
 class CheckpointAndRestoreTest {
     private static final String PROGRAM = "dev/stasis/runtime/internal/capture/ProtocolProgram";
-    private final InstrumentedClasses registry = new InstrumentedClasses();
-    private final PortableEngine engine = new PortableEngine(registry);
+    @RegisterExtension
+    final InstalledEngine installed = InstalledEngine.withProtocolProgram();
+    private final InstrumentedClasses registry = installed.registry;
+    private final PortableEngine engine = installed.engine;
     private final ThreadGroup programGroup = new ThreadGroup("program");
     private final CheckpointCoordinator coordinator = new CheckpointCoordinator(engine,
             ApplicationThreads.matching(thread -> thread.getThreadGroup() == programGroup));
@@ -42,17 +42,8 @@ class CheckpointAndRestoreTest {
     Path directory;
 
     @BeforeEach
-    void installEngine() throws IOException {
-        ProtocolProgram.reset();
-        ProtocolProgram.register(registry);
+    void fingerprintTheProgram() throws IOException {
         registry.recordClass(PROGRAM, fingerprintOf(PROGRAM));
-        Stasis.install(engine);
-    }
-
-    @AfterEach
-    void uninstall() {
-        Stasis.install(Engine.NONE);
-        Stasis.pending = false;
     }
 
     @Test

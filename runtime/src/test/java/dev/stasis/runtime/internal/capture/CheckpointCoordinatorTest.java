@@ -3,7 +3,6 @@ package dev.stasis.runtime.internal.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.CheckpointException;
@@ -18,27 +17,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CheckpointCoordinatorTest {
     private static final Duration GENEROUS = Duration.ofSeconds(20);
     private static final Duration SHORT = Duration.ofMillis(300);
 
-    private final InstrumentedClasses registry = new InstrumentedClasses();
-    private final PortableEngine engine = new PortableEngine(registry);
+    @RegisterExtension
+    final InstalledEngine installed = InstalledEngine.withProtocolProgram();
+    private final InstrumentedClasses registry = installed.registry;
+    private final PortableEngine engine = installed.engine;
     private final ThreadGroup programGroup = new ThreadGroup("program");
     private final CheckpointCoordinator coordinator = new CheckpointCoordinator(engine,
             ApplicationThreads.matching(thread -> thread.getThreadGroup() == programGroup));
     private final List<Thread> started = new ArrayList<>();
     private final List<CompletableFuture<CheckpointCoordinator.Captured<List<Frame>>>> checkpoints = new ArrayList<>();
-
-    @BeforeEach
-    void installEngine() {
-        ProtocolProgram.reset();
-        ProtocolProgram.register(registry);
-        Stasis.install(engine);
-    }
 
     @AfterEach
     void stopPrograms() throws InterruptedException {
@@ -46,8 +40,6 @@ class CheckpointCoordinatorTest {
         for (Thread thread : started) {
             thread.join(10_000);
         }
-        Stasis.install(Engine.NONE);
-        Stasis.pending = false;
     }
 
     @Test

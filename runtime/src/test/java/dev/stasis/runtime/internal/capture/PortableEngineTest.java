@@ -3,33 +3,20 @@ package dev.stasis.runtime.internal.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PortableEngineTest {
-    private final InstrumentedClasses registry = new InstrumentedClasses();
-    private final PortableEngine engine = new PortableEngine(registry);
-
-    @BeforeEach
-    void installEngine() {
-        ProtocolProgram.reset();
-        ProtocolProgram.register(registry);
-        Stasis.install(engine);
-    }
-
-    @AfterEach
-    void uninstall() {
-        Stasis.install(Engine.NONE);
-        Stasis.pending = false;
-    }
+    @RegisterExtension
+    final InstalledEngine installed = InstalledEngine.withProtocolProgram();
+    private final InstrumentedClasses registry = installed.registry;
+    private final PortableEngine engine = installed.engine;
 
     @Test
     void captures_at_the_entry_poll_of_the_bottom_frame_and_rewinds_from_there() throws Exception {

@@ -3,12 +3,11 @@ package dev.stasis.runtime.internal.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.RestoreException;
+import dev.stasis.runtime.internal.capture.InstalledEngine;
 import dev.stasis.runtime.internal.capture.PortableEngine;
-import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StartupRestoreTest {
     private static final String REPLAYED = "dev/stasis/runtime/internal/restore/StartupRestoreTest$Replayed";
@@ -32,22 +30,13 @@ class StartupRestoreTest {
 
     static volatile boolean canaryInitialised;
 
-    private final PortableEngine engine = new PortableEngine(new InstrumentedClasses());
+    @RegisterExtension
+    final InstalledEngine installed = InstalledEngine.alone();
+    private final PortableEngine engine = installed.engine;
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final FakeSnapshotSource source = new FakeSnapshotSource();
     private final StartupRestore restore = new StartupRestore(source, engine, getClass().getClassLoader(),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-
-    @BeforeEach
-    void installEngine() {
-        Stasis.install(engine);
-    }
-
-    @AfterEach
-    void uninstall() {
-        Stasis.install(Engine.NONE);
-        Stasis.pending = false;
-    }
 
     @Test
     void resumes_a_snapshot_skipping_recorded_initialisers_and_rewinds_the_main_thread() throws Exception {
