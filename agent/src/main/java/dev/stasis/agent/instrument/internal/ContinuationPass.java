@@ -132,10 +132,7 @@ public final class ContinuationPass {
         PointState state = PointState.ofEntry(owner, method.access, method.desc);
         InsnList cold = new InsnList();
         cold.add(entrySlow);
-        cold.add(new LdcInsnNode(key));
-        cold.add(FrameCodeGenerator.callStasis("enter", ENTER_DESC));
-        cold.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
-        cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
+        cold.add(enterForFrame());
         cold.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
         cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
         cold.add(new JumpInsnNode(Opcodes.IFEQ, body));
@@ -146,14 +143,7 @@ public final class ContinuationPass {
     /** Loop header: poll; restoring resumes right after the check. */
     private void addLoopPoint(LabelNode header, PointState state) {
         LabelNode cont = new LabelNode();
-        LabelNode slow = new LabelNode();
-        InsnList check = FrameCodeGenerator.pendingCheck(slow);
-        check.add(cont);
-        method.instructions.insert(header, check);
-        InsnList cold = new InsnList();
-        cold.add(slow);
-        cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
-        cold.add(new JumpInsnNode(Opcodes.IFEQ, cont));
+        InsnList cold = guardedSlowPath(header, cont, "poll");
         cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
         points.add(new Point(state, cont, cold));
     }
@@ -164,21 +154,40 @@ public final class ContinuationPass {
      * exception ranges.
      */
     private void addCallPoint(AbstractInsnNode call, LabelNode callLabel, PointState state) {
-        LabelNode after = new LabelNode();
-        LabelNode slow = new LabelNode();
-        InsnList check = FrameCodeGenerator.pendingCheck(slow);
-        check.add(after);
-        method.instructions.insert(call, check);
-        InsnList cold = new InsnList();
-        cold.add(slow);
-        cold.add(FrameCodeGenerator.callStasis("unwinding", "()Z"));
-        cold.add(new JumpInsnNode(Opcodes.IFEQ, after));
+        InsnList cold = guardedSlowPath(call, new LabelNode(), "unwinding");
         int resultSize = Type.getReturnType(descriptorOf(call)).getSize();
         if (resultSize > 0) {
             cold.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
         }
         cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
         points.add(new Point(state, callLabel, cold));
+    }
+
+    /**
+     * Puts the hot check ({@code pending}, then {@code next}) right after {@code anchor} and returns
+     * the start of its cold block: {@code Stasis.<decision>()}, back to {@code next} when false. The
+     * caller appends what saving the point takes.
+     */
+    private InsnList guardedSlowPath(AbstractInsnNode anchor, LabelNode next, String decision) {
+        LabelNode slow = new LabelNode();
+        InsnList check = FrameCodeGenerator.pendingCheck(slow);
+        check.add(next);
+        method.instructions.insert(anchor, check);
+        InsnList cold = new InsnList();
+        cold.add(slow);
+        cold.add(FrameCodeGenerator.callStasis(decision, "()Z"));
+        cold.add(new JumpInsnNode(Opcodes.IFEQ, next));
+        return cold;
+    }
+
+    /** {@code frame = Stasis.enter(key)}, leaving the frame on the stack for the null test that follows. */
+    private InsnList enterForFrame() {
+        InsnList enter = new InsnList();
+        enter.add(new LdcInsnNode(key));
+        enter.add(FrameCodeGenerator.callStasis("enter", ENTER_DESC));
+        enter.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
+        enter.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
+        return enter;
     }
 
     /**
@@ -192,10 +201,7 @@ public final class ContinuationPass {
         cold.add(FrameCodeGenerator.unwindTail(unwind, frameLocal, redispatch, Type.getReturnType(method.desc)));
         LabelNode bad = new LabelNode();
         cold.add(redispatch);
-        cold.add(new LdcInsnNode(key));
-        cold.add(FrameCodeGenerator.callStasis("enter", ENTER_DESC));
-        cold.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
-        cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
+        cold.add(enterForFrame());
         cold.add(new JumpInsnNode(Opcodes.IFNULL, bad));
         cold.add(dispatch);
         cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
