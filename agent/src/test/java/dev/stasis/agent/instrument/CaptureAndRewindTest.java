@@ -129,6 +129,18 @@ class CaptureAndRewindTest {
     }
 
     @Test
+    void strip_mines_counted_loops_yet_keeps_a_poll_on_every_back_edge_of_other_loops() throws Exception {
+        Rewinding.Report report = Rewinding.sweep("CountedLoopsTarget", 300);
+
+        assertThat(report.captures()).isEqualTo(Math.min(report.polls(), 300));
+        // About 130,000 back-edges run. The two loops that move their own counter or bound poll on
+        // each of their ~3,500 iterations; the counted ones once per run of up to 4096 (64 with calls),
+        // and the inner loop of nested() once per outer iteration (150).
+        assertThat(report.polls()).isBetween(3_500 + 150, 3_500 + 150 + 500);
+        assertThat(report.points()).anyMatch(point -> point.contains("CountedLoopsTarget.run()") && !point.endsWith("@0"));
+    }
+
+    @Test
     void casts_restored_references_to_a_class_the_method_may_name() throws Exception {
         Rewinding.Report report = Rewinding.sweep("AccessTarget", 200);
 

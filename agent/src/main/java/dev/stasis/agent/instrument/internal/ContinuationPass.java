@@ -27,7 +27,8 @@ import org.objectweb.asm.tree.analysis.Frame;
 
 /**
  * Gives one method its continuation points (see "The instrumentation protocol" in
- * docs/ARCHITECTURE.md): an entry poll, a poll per loop header, a check after every call that may
+ * docs/ARCHITECTURE.md): an entry poll, a poll per loop header (counted loops strip-mined first,
+ * see {@link LoopStripMiner}), a check after every call that may
  * reach instrumented code, and, appended after the original code, the cold blocks that save a point
  * into a {@code dev.stasis.rt.Frame} and restore it. The hot path of every point is
  * {@code getstatic Stasis.pending; ifne cold}.
@@ -71,6 +72,7 @@ public final class ContinuationPass {
 
     private int run() throws UninstrumentableException, AnalyzerException {
         InsnList insns = method.instructions;
+        Set<LabelNode> pollFree = LoopStripMiner.stripMine(method);
         List<AbstractInsnNode> calls = new ArrayList<>();
         for (AbstractInsnNode insn = insns.getFirst(); insn != null; insn = insn.getNext()) {
             if (CallPointPolicy.isCallPoint(insn)) {
@@ -78,6 +80,7 @@ public final class ContinuationPass {
             }
         }
         List<LabelNode> headers = loopHeaders(insns);
+        headers.removeAll(pollFree);
         if (calls.isEmpty() && headers.isEmpty()) {
             return 0;
         }
