@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotFileIntegrityTest {
-    /** magic 8 + version 4 + manifest length 4. */
-    private static final int HEADER = 16;
+    /** magic 8 + version 4 + flags 4 + manifest length 4. */
+    private static final int HEADER = 20;
+    /** stored length 4 + encoding 1 + raw length 4. */
+    private static final int BLOCK_HEADER = 9;
 
     @TempDir
     Path dir;
@@ -42,7 +44,7 @@ class SnapshotFileIntegrityTest {
     }
 
     private static int manifestLength(byte[] bytes) {
-        return ByteBuffer.wrap(bytes, 12, 4).getInt();
+        return ByteBuffer.wrap(bytes, 16, 4).getInt();
     }
 
     @Test
@@ -90,13 +92,14 @@ class SnapshotFileIntegrityTest {
         Path valid = validSnapshot();
         byte[] bytes = Files.readAllBytes(valid);
         int dataStart = HEADER + manifestLength(bytes) + 4;
-        int secondBlock = dataStart + 4 + (1 << 20) + 4;
-        bytes[secondBlock + 4 + 1000] ^= 1;
+        int secondBlock = dataStart + BLOCK_HEADER + (1 << 20) + 4;
+        bytes[secondBlock + BLOCK_HEADER + 1000] ^= 1;
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .hasMessageStartingWith("snapshot " + file + " is unusable at byte offset " + secondBlock
-                        + ": CRC32C mismatch in the data block at offsets " + secondBlock + "..")
+                        + ": CRC32C mismatch in data block #1 at offsets " + secondBlock + "..")
+                .hasMessageEndingWith("): the block is damaged or out of place")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).offset()).isEqualTo(secondBlock));
     }
 
@@ -137,7 +140,7 @@ class SnapshotFileIntegrityTest {
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .hasMessage("snapshot " + file + " is unusable at byte offset " + (dataStart + 100)
-                        + ": file is truncated: it ends inside a data block that starts at offset " + (dataStart + 4));
+                        + ": file is truncated: it ends inside data block #0 that starts at offset " + (dataStart + BLOCK_HEADER));
     }
 
     @Test
@@ -170,17 +173,18 @@ class SnapshotFileIntegrityTest {
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .isInstanceOf(SnapshotFormatException.class)
-                .hasMessage("snapshot " + file + " has format version 7; this agent reads up to 1: use a newer agent");
+                .hasMessage("snapshot " + file + " was written by a newer Stasis (format 7), this agent reads up to 2: use a newer agent")
+                .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }
 
     @Test
     void an_impossible_manifest_length_is_refused_before_allocating() throws IOException {
         byte[] bytes = Files.readAllBytes(validSnapshot());
-        ByteBuffer.wrap(bytes).putInt(12, Integer.MAX_VALUE);
+        ByteBuffer.wrap(bytes).putInt(16, Integer.MAX_VALUE);
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
-                .hasMessageContaining("at byte offset 12: impossible manifest length 2147483647");
+                .hasMessageContaining("at byte offset 16: impossible manifest length 2147483647");
     }
 
     @Test
