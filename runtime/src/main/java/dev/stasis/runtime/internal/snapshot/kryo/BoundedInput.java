@@ -29,16 +29,16 @@ public final class BoundedInput extends Input {
     void claim(long elements, String what) {
         long remaining = payloadBytes - total();
         if (elements < 0) {
-            throw new RefusedReadException(what + " claims " + elements + " elements at data byte " + total());
+            throw new RefusedReadException(what + " claims " + elements + " elements");
         }
         if (elements > remaining) {
-            throw new RefusedReadException(what + " claims " + elements + " elements at data byte " + total()
-                    + ", more than the " + remaining + " bytes of data left could hold");
+            throw new RefusedReadException(what + " claims " + elements + " elements, more than the " + remaining
+                    + " bytes of data left could hold");
         }
         claimed += elements;
         if (claimed > payloadBytes) {
-            throw new RefusedReadException("the arrays, collections and strings read up to data byte " + total()
-                    + " claim " + claimed + " elements in all, more than the " + payloadBytes + " data bytes could hold");
+            throw new RefusedReadException("the arrays, collections and strings read so far claim " + claimed
+                    + " elements in all, more than the " + payloadBytes + " data bytes could hold");
         }
     }
 

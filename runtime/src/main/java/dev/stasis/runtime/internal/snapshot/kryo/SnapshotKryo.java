@@ -114,43 +114,42 @@ final class SnapshotKryo extends Kryo {
 
     @Override
     public Object readClassAndObject(Input input) {
-        enterRead(input);
+        enterRead();
         return super.readClassAndObject(input);
     }
 
     @Override
     public <T> T readObject(Input input, Class<T> type) {
-        enterRead(input);
+        enterRead();
         return super.readObject(input, type);
     }
 
     @Override
     public <T> T readObject(Input input, Class<T> type, Serializer serializer) {
-        enterRead(input);
+        enterRead();
         return super.readObject(input, type, serializer);
     }
 
     @Override
     public <T> T readObjectOrNull(Input input, Class<T> type) {
-        enterRead(input);
+        enterRead();
         return super.readObjectOrNull(input, type);
     }
 
     @Override
     public <T> T readObjectOrNull(Input input, Class<T> type, Serializer serializer) {
-        enterRead(input);
+        enterRead();
         return super.readObjectOrNull(input, type, serializer);
     }
 
     /** Each value read (an object, a null, a back-reference) takes at least one byte of the payload. */
-    private void enterRead(Input input) {
+    private void enterRead() {
         if (getDepth() >= maxDepth) {
-            throw new RefusedReadException("the object graph nests deeper than " + maxDepth + " levels at data byte "
-                    + input.total() + ", deeper than a snapshot may (a writer refuses such a graph)");
+            throw new RefusedReadException("the object graph nests deeper than " + maxDepth
+                    + " levels, the most a snapshot holds (a writer refuses such a graph)");
         }
         if (++valuesRead > maxValues) {
-            throw new RefusedReadException("the object graph holds more than " + maxValues + " values at data byte "
-                    + input.total());
+            throw new RefusedReadException("the object graph holds more than " + maxValues + " values");
         }
     }
 
