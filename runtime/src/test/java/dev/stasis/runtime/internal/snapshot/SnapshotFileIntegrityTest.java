@@ -207,4 +207,90 @@ class SnapshotFileIntegrityTest {
                 .hasMessageContaining("cannot rebuild the saved objects (data byte ")
                 .hasMessageContaining("gone.Gone");
     }
+
+    private Path smallBlocks(String name, Object value) throws IOException {
+        Path file = dir.resolve(name + ".stasis");
+        try (var out = Files.newOutputStream(file)) {
+            SnapshotCodec.write(out, Snapshots.manifest(), Snapshots.frameHolding(value), WriteOptions.defaults().withBlockBytes(4096));
+        }
+        return file;
+    }
+
+    @Test
+    void swapped_blocks_each_fail_their_own_checksum() throws IOException {
+        byte[] bytes = Files.readAllBytes(smallBlocks("swap", new Random(3).longs(2000).toArray()));
+        List<SnapshotBytes.Block> blocks = SnapshotBytes.blocks(bytes);
+        SnapshotBytes.Block one = blocks.get(1);
+        SnapshotBytes.Block two = blocks.get(2);
+        assertThat(one.end() - one.offset()).isEqualTo(two.end() - two.offset());
+        byte[] swapped = bytes.clone();
+        System.arraycopy(bytes, two.offset(), swapped, one.offset(), two.end() - two.offset());
+        System.arraycopy(bytes, one.offset(), swapped, two.offset(), one.end() - one.offset());
+        Path file = copyWith(swapped);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessageStartingWith("snapshot " + file + " is unusable at byte offset " + one.offset()
+                        + ": CRC32C mismatch in data block #1 ")
+                .hasMessageEndingWith("the block is damaged or out of place");
+    }
+
+    @Test
+    void a_missing_last_block_is_found_by_the_trailer() throws IOException {
+        byte[] bytes = Files.readAllBytes(smallBlocks("drop", new Random(3).longs(2000).toArray()));
+        List<SnapshotBytes.Block> blocks = SnapshotBytes.blocks(bytes);
+        SnapshotBytes.Block last = blocks.get(blocks.size() - 1);
+        byte[] dropped = new byte[bytes.length - (last.end() - last.offset())];
+        System.arraycopy(bytes, 0, dropped, 0, last.offset());
+        System.arraycopy(bytes, last.end(), dropped, last.offset(), bytes.length - last.end());
+        Path file = copyWith(dropped);
+        long raw = SnapshotCodec.verify(smallBlocks("whole", new Random(3).longs(2000).toArray()), ReadOptions.defaults()).payloadBytes();
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " is unusable at byte offset " + (last.offset() + 4) + ": the trailer records "
+                        + blocks.size() + " blocks of " + raw + " bytes, the file holds " + (blocks.size() - 1) + " blocks of "
+                        + (raw - last.rawLength()) + ": blocks are missing or added");
+    }
+
+    @Test
+    void a_file_that_changes_between_the_check_and_the_read_is_refused() throws IOException {
+        Path file = smallBlocks("changing", "first version of the text");
+        byte[] other = Files.readAllBytes(smallBlocks("other", "other version of the text"));
+        SnapshotBytes.Block replacement = SnapshotBytes.blocks(other).get(0);
+
+        try (SnapshotFileReader reader = SnapshotFileReader.open(file, ReadOptions.defaults())) {
+            SnapshotFileReader.Checked checked = reader.check();
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(other, replacement.offset(), replacement.end() - replacement.offset()),
+                        replacement.offset());
+            }
+
+            assertThatThrownBy(() -> reader.readPayload(checked, (blocks, c) -> blocks.readAllBytes()))
+                    .hasMessage("snapshot " + file + " is unusable at byte offset " + replacement.offset() + ": data block #0"
+                            + " is not the one checked a moment ago: the file changed while it was being read");
+        }
+    }
+
+    @Test
+    void format_1_is_refused_with_what_to_do() throws IOException {
+        byte[] bytes = Files.readAllBytes(validSnapshot());
+        ByteBuffer.wrap(bytes).putInt(8, 1);
+        Path file = copyWith(bytes);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 2; no"
+                        + " release wrote format 1): start fresh with restore=never")
+                .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
+    }
+
+    @Test
+    void unknown_header_flags_are_refused_as_a_newer_format() throws IOException {
+        byte[] bytes = Files.readAllBytes(validSnapshot());
+        ByteBuffer.wrap(bytes).putInt(12, 4);
+        SnapshotBytes.fixHeaderCrc(bytes);
+        Path file = copyWith(bytes);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " is unusable at byte offset 12: unknown header flags 0x4: written by a newer"
+                        + " Stasis; use a newer agent");
+    }
 }
