@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.runtime.internal.snapshot.SnapshotFormatException.Kind;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -149,6 +151,20 @@ class HostileSnapshotTest {
 
         assertRead(file, new RecordingLoader(), ReadOptions.defaults()).satisfies(e -> assertRefused(e, file,
                 "the data holds the static fields of class " + CANARY + ", which the snapshot's class list does not have:"
+                        + " refused before loading it (the data was altered, or written by something other than Stasis)"));
+    }
+
+    @Test
+    void a_lambda_naming_a_class_outside_the_class_list_is_refused_before_it_is_rebuilt() throws Exception {
+        IntSupplier lambda = (IntSupplier & Serializable) () -> 42;
+        String capturing = HostileSnapshotTest.class.getName();
+        ForgedSnapshots.Payload payload = ForgedSnapshots.payloadOf(Snapshots.frameHolding(lambda));
+        Path file = ForgedSnapshots.write(file("lambda"), payload.withClassNames(without(payload.classNames(), capturing)),
+                WriteOptions.defaults());
+
+        assertThat(((IntSupplier) Snapshots.roundTripOne(dir, lambda)).getAsInt()).as("listed, it is rebuilt").isEqualTo(42);
+        assertRead(file, new RecordingLoader(), ReadOptions.defaults()).satisfies(e -> assertRefused(e, file,
+                "a lambda in the data names class " + capturing + ", which the snapshot's class list does not have:"
                         + " refused before loading it (the data was altered, or written by something other than Stasis)"));
     }
 
