@@ -12,6 +12,7 @@ import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -92,7 +93,7 @@ public final class SnapshotCodec {
         }
     }
 
-    private static java.util.List<String> writeGraph(OutputStream blocks, SnapshotContent content, WriteOptions options)
+    private static List<String> writeGraph(OutputStream blocks, SnapshotContent content, WriteOptions options)
             throws IOException {
         Kryo kryo = SnapshotKryoFactory.forWriting(SnapshotCodec.class.getClassLoader(), options.maxDepth());
         Output output = new Output(blocks, STREAM_BUFFER);
