@@ -6,8 +6,10 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.WriteOptions;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.util.ArrayList;
@@ -23,15 +25,23 @@ public final class SnapshotWriter {
 
     private final SnapshotStore store;
     private final InstrumentedClasses registry;
+    private final SnapshotSettings settings;
 
     public SnapshotWriter(SnapshotStore store, InstrumentedClasses registry) {
+        this(store, registry, SnapshotSettings.plain());
+    }
+
+    /** {@code settings}: compression and signing (compress=, key=). */
+    public SnapshotWriter(SnapshotStore store, InstrumentedClasses registry, SnapshotSettings settings) {
         this.store = store;
         this.registry = registry;
+        this.settings = settings;
     }
 
     /** Called while {@code thread} is parked: nothing in the graph changes under the writer. */
     public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst)
             throws Exception {
+        WriteOptions options = settings.writeOptions();
         List<ClassStatics> statics = new ArrayList<>();
         List<String> initialised = new ArrayList<>();
         for (Class<?> type : restorableClasses(initOrder)) {
@@ -51,7 +61,7 @@ public final class SnapshotWriter {
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
                 registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()));
         return StasisThreads.call("snapshot-writer",
-                () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content)));
+                () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)));
     }
 
     /** Only class-path classes can be found again by a relaunched JVM; each class once. */
