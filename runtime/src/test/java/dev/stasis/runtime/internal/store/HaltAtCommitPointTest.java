@@ -70,6 +70,16 @@ class HaltAtCommitPointTest {
     }
 
     @Test
+    void mid_write_at_a_percentage_cuts_the_snapshot_there() throws IOException {
+        SnapshotStore store = storeHaltingAt("mid-write:1:37%");
+
+        assertThatThrownBy(() -> commit(store)).isInstanceOf(Halted.class);
+
+        assertThat(atHalt).containsExactly(Map.entry(".snapshot-000001.stasis.4242.tmp", 3700L));
+        assertThat(haltMessage).isEqualTo("at mid-write of snapshot 000001 (commit 1 of this process) after 3700 of 10000 bytes (37%)");
+    }
+
+    @Test
     void mid_write_beyond_the_end_halts_before_the_fsync() throws IOException {
         SnapshotStore store = storeHaltingAt("mid-write:1:" + (SNAPSHOT_BYTES + 1));
 
@@ -127,10 +137,14 @@ class HaltAtCommitPointTest {
         assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("after-lunch"))
                 .hasMessage("unknown commit point 'after-lunch'; the points are before-temp-write, mid-write, "
                         + "after-file-fsync, after-rename, after-directory-fsync");
-        assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("mid-write:x")).hasMessageStartingWith("checkpoint and bytes must be whole numbers");
+        assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("mid-write:x")).hasMessageStartingWith("checkpoint, bytes and percent must be whole numbers");
+        assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("mid-write:1:0%")).hasMessage("percent must be between 1 and 99, was 0");
+        assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("mid-write:1:100%")).hasMessage("percent must be between 1 and 99, was 100");
         assertThatThrownBy(() -> HaltAtCommitPoint.Plan.parse("mid-write:0")).hasMessage("checkpoint and bytes must be at least 1");
         assertThat(HaltAtCommitPoint.Plan.parse("after-rename:2"))
-                .isEqualTo(new HaltAtCommitPoint.Plan(CommitPoint.AFTER_RENAME, 2, 1));
+                .isEqualTo(new HaltAtCommitPoint.Plan(CommitPoint.AFTER_RENAME, 2, 1, 0));
+        assertThat(HaltAtCommitPoint.Plan.parse("mid-write:3:40%"))
+                .isEqualTo(new HaltAtCommitPoint.Plan(CommitPoint.MID_WRITE, 3, 1, 40));
     }
 
     @Test
