@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommitCrashTest {
     private static final long BASE_SEED = Long.getLong("stasis.test.seed", System.nanoTime());
-    private static final int CASES = Integer.getInteger("stasis.test.crashCases", 300);
+    private static final int CASES = Integer.getInteger("stasis.test.crashCases", 250);
     /** A commit and its prune take 6 to 9 file operations, the finished marker 5: crashes fall among all of them. */
     private static final int OPERATIONS_PER_COMMIT = 8;
     private static final int KEEP = 2;

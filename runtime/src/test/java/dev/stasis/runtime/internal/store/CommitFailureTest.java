@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommitFailureTest {
     private static final long BASE_SEED = Long.getLong("stasis.test.seed", System.nanoTime());
-    private static final int CASES = Integer.getInteger("stasis.test.failureCases", 200);
+    private static final int CASES = Integer.getInteger("stasis.test.failureCases", 150);
     private static final int KEEP = 2;
 
     @TempDir
