@@ -97,7 +97,7 @@ final class AgentStartup {
         try {
             runtime.checkpoint();
         } catch (CheckpointException e) {
-            AgentLog.warn("checkpoint on SIGTERM failed: " + e.getMessage());
+            AgentLog.warn("checkpoint failed: " + e.getMessage() + " (the checkpoint on SIGTERM)");
         }
     }
 }

@@ -16,7 +16,9 @@ import dev.stasis.runtime.internal.restore.StartupRestore;
 import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
 import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.SnapshotWarmUp;
+import dev.stasis.runtime.internal.store.HaltAtCommitPoint;
 import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotFiles;
 import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +69,7 @@ public final class PortableRuntime implements StasisRuntime {
         }
         SnapshotStore store;
         try {
-            store = SnapshotStore.open(config.directory());
+            store = SnapshotStore.open(config.directory(), HaltAtCommitPoint.wrapIfRequested(SnapshotFiles.nio()));
         } catch (IOException e) {
             String reason = String.valueOf(e.getMessage());
             throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": " + reason
