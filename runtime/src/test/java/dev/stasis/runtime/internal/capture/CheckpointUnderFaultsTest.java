@@ -94,7 +94,7 @@ class CheckpointUnderFaultsTest {
         assertThat(namesIn(directory)).containsExactly(first.path().getFileName().toString(),
                 third.path().getFileName().toString());
         assertThat(SnapshotCodec.readManifest(third.path()).snapshotId()).isEqualTo("000003");
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
@@ -162,7 +162,7 @@ class CheckpointUnderFaultsTest {
                 }
             }, "stasis-test-checkpointer").start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Stasis.pending && !checkpoint.isDone() && System.nanoTime() < deadline) {
+            while (!Stasis.isPending() && !checkpoint.isDone() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
         };
