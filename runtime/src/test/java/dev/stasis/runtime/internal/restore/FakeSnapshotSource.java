@@ -25,6 +25,7 @@ final class FakeSnapshotSource implements SnapshotSource {
     private final Map<String, SnapshotContent> contents = new HashMap<>();
     private final Set<String> finishedRuns = new HashSet<>();
     private RuntimeException readBug;
+    private IOException renameFailure;
     final List<String> contentReaders = new ArrayList<>();
 
     static Manifest manifest(String id, String runId, Map<String, String> fingerprints, List<String> initOrder) {
@@ -55,6 +56,12 @@ final class FakeSnapshotSource implements SnapshotSource {
     /** Every manifest read throws {@code bug}, as a codec with a bug would. */
     FakeSnapshotSource throwingOnRead(RuntimeException bug) {
         readBug = bug;
+        return this;
+    }
+
+    /** Every rename to .broken fails with {@code failure}, as on a read-only mount. */
+    FakeSnapshotSource failingToSetAside(IOException failure) {
+        renameFailure = failure;
         return this;
     }
 
@@ -111,6 +118,9 @@ final class FakeSnapshotSource implements SnapshotSource {
 
     @Override
     public Path setAside(SnapshotFile file) throws IOException {
+        if (renameFailure != null) {
+            throw renameFailure;
+        }
         if (!newestFirst.remove(file)) {
             throw new IOException("no such file: " + file.path());
         }

@@ -62,6 +62,16 @@ class SnapshotChooserTest {
     }
 
     @Test
+    void a_damaged_snapshot_that_cannot_be_renamed_is_still_passed_over_saying_so() throws RestoreException {
+        source.addDamaged("000003").failingToSetAside(new IOException("Read-only file system"));
+
+        assertThat(chosenId("auto")).as("damaged is damaged, renamed or not").contains("000002");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEqualTo("stasis: snapshot 000003 is damaged ("
+                + FakeSnapshotSource.path("000003") + " at byte offset 512: CRC32C mismatch in data block 0); it could not be"
+                + " set aside (Read-only file system), trying the next older one" + NL);
+    }
+
+    @Test
     void a_newest_snapshot_that_cannot_be_read_stops_the_start_and_stays_where_it_is() {
         source.addFailing("000003", new AccessDeniedException(FakeSnapshotSource.path("000003").toString()));
 
