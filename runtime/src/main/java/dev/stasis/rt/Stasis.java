@@ -16,8 +16,8 @@ package dev.stasis.rt;
  *       {@code if (pending && unwinding()) drop the dummy result, save point k and unwind}.
  *       Restoring point k reloads locals, the stack below the call, the receiver and the arguments,
  *       and executes the same invoke instruction again: the callee restores itself.</li>
- *   <li><b>Unwind</b> = {@code if (unwound(frame)) jump to the entry dispatch; else return a dummy
- *       value} (0, 0L, 0f, 0d or null). Unwinding is by return, never by exception.</li>
+ *   <li><b>Unwind</b> = {@code if (unwound(frame)) push the saved stack back and carry on from the
+ *       point (the bottom frame, after the snapshot); else return a dummy value} (0, 0L, 0f, 0d or null). Unwinding is by return, never by exception.</li>
  * </ul>
  */
 public final class Stasis {
@@ -74,8 +74,9 @@ public final class Stasis {
 
     /**
      * Hands a saved frame to the capture. Returns true when it was the bottom frame of the thread:
-     * the snapshot has been taken and the thread must now rewind, starting with this same method,
-     * which jumps back to its entry dispatch (and so calls {@link #enter(String)} again).
+     * the snapshot has been taken and this method carries on in place from the saved point (its
+     * locals are intact; it pushes its operand stack back), while the frames above it are rewound
+     * through {@link #enter(String)} as the method calls into them again.
      * Returns false when the method must return a dummy value to its caller.
      */
     public static boolean unwound(Frame frame) {

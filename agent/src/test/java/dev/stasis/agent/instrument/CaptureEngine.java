@@ -140,7 +140,13 @@ final class CaptureEngine implements Engine {
         }
         unwinding = false;
         if (mode == Mode.IN_PLACE) {
+            // The bottom frame carries on in place; only the frames above it are rewound.
             rewindCaptured();
+            rewinding.pollFirst();
+            if (rewinding.isEmpty()) {
+                rewinding = null;
+                Stasis.setPending(false);
+            }
             return true;
         }
         Stasis.setPending(false);

@@ -49,8 +49,7 @@ public final class ContinuationPass {
     private final LabelNode body = new LabelNode();
     private final LabelNode entrySlow = new LabelNode();
     private final LabelNode dispatch = new LabelNode();
-    private final LabelNode redispatch = new LabelNode();
-    private final LabelNode unwind = new LabelNode();
+    private final LabelNode returnDummy = new LabelNode();
     private int frameLocal;
     private int spillBase;
 
@@ -141,7 +140,7 @@ public final class ContinuationPass {
         cold.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
         cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
         cold.add(new JumpInsnNode(Opcodes.IFEQ, body));
-        cold.add(save(state, 0));
+        cold.add(save(state, 0, body));
         points.add(new Point(state, body, cold));
     }
 
@@ -155,7 +154,7 @@ public final class ContinuationPass {
     private void addLoopPoint(LabelNode header, PointState state) {
         LabelNode cont = new LabelNode();
         InsnList cold = guardedSlowPath(header, cont, "poll");
-        cold.add(save(state, points.size()));
+        cold.add(save(state, points.size(), cont));
         points.add(new Point(state, header, cold));
     }
 
@@ -170,7 +169,7 @@ public final class ContinuationPass {
         if (resultSize > 0) {
             cold.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
         }
-        cold.add(save(state, points.size()));
+        cold.add(save(state, points.size(), callLabel));
         points.add(new Point(state, callLabel, cold));
     }
 
@@ -191,14 +190,29 @@ public final class ContinuationPass {
         return cold;
     }
 
-    /** Saves a point through the class's helper when it can, inline otherwise; then unwinds. */
-    private InsnList save(PointState state, int point) {
-        InsnList viaHelper = saveHelpers == null ? null : saveHelpers.save(state, key, point, frameLocal);
-        if (viaHelper == null) {
-            return FrameCodeGenerator.save(state, key, point, frameLocal, spillBase, unwind);
+    /**
+     * Saves a point (through the class's helper when it can, inline otherwise) and hands the frame
+     * to {@code Stasis.unwound}. A frame above the bottom returns a dummy to its caller. The bottom
+     * frame, once the snapshot is written, carries on in place: its locals are intact, so it only
+     * pushes its operand stack back and jumps to {@code continueAt} (for a call point, the call,
+     * which the callee rewinds). It does not go through the restore dispatch: a path from inside a
+     * loop to the dispatch, and from there back into the loop, would add a second back edge to the
+     * loop in the bytecode, and C2 then stops optimising the loop (4x on a prefix sum, even though
+     * the path never runs).
+     */
+    private InsnList save(PointState state, int point, LabelNode continueAt) {
+        InsnList code = saveHelpers == null ? null : saveHelpers.save(state, key, point, frameLocal);
+        if (code == null) {
+            LabelNode saved = new LabelNode();
+            code = FrameCodeGenerator.save(state, key, point, frameLocal, spillBase, saved);
+            code.add(saved);
         }
-        viaHelper.add(new JumpInsnNode(Opcodes.GOTO, unwind));
-        return viaHelper;
+        code.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
+        code.add(FrameCodeGenerator.callStasis("unwound", "(" + FrameCodeGenerator.FRAME_DESC + ")Z"));
+        code.add(new JumpInsnNode(Opcodes.IFEQ, returnDummy));
+        code.add(FrameCodeGenerator.pushStack(state, frameLocal, this::castable));
+        code.add(new JumpInsnNode(Opcodes.GOTO, continueAt));
+        return code;
     }
 
     /** {@code frame = Stasis.enter(key)}, leaving the frame on the stack for the null test that follows. */
@@ -212,18 +226,15 @@ public final class ContinuationPass {
     }
 
     /**
-     * Everything after the original code: the cold blocks of the points, the shared unwind tail,
-     * the re-dispatch after a bottom frame's snapshot, the dispatch on {@code frame.point} and the
-     * restore blocks.
+     * Everything after the original code: the cold blocks of the points, the shared dummy return of
+     * an unwinding frame, the dispatch on {@code frame.point} and the restore blocks.
      */
     private InsnList coldCode() {
         InsnList cold = new InsnList();
         points.forEach(point -> cold.add(point.coldBlock()));
-        cold.add(FrameCodeGenerator.unwindTail(unwind, frameLocal, redispatch, Type.getReturnType(method.desc)));
+        cold.add(returnDummy);
+        cold.add(FrameCodeGenerator.dummyReturn(Type.getReturnType(method.desc)));
         LabelNode bad = new LabelNode();
-        cold.add(redispatch);
-        cold.add(enterForFrame());
-        cold.add(new JumpInsnNode(Opcodes.IFNULL, bad));
         cold.add(dispatch);
         cold.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
         cold.add(new FieldInsnNode(Opcodes.GETFIELD, FrameCodeGenerator.FRAME, "point", "I"));

@@ -2,6 +2,7 @@ package dev.stasis.agent.instrument.internal;
 
 import dev.stasis.agent.instrument.internal.PointState.Kind;
 import dev.stasis.agent.instrument.internal.PointState.Value;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -46,7 +47,7 @@ public final class FrameCodeGenerator {
 
     /**
      * Spills the operand stack, stores every value of {@code state} into a new frame in
-     * {@code frameLocal}, then jumps to {@code unwind} (see {@link #unwindTail}).
+     * {@code frameLocal}, then jumps to {@code unwind}.
      */
     public static InsnList save(PointState state, String key, int point, int frameLocal, int spillBase,
                                 LabelNode unwind) {
@@ -80,20 +81,6 @@ public final class FrameCodeGenerator {
     }
 
     /**
-     * Shared by every save of a method: hands the frame to {@code Stasis.unwound}, then either jumps
-     * to {@code redispatch} (the bottom frame rewinds at once) or returns a dummy value.
-     */
-    public static InsnList unwindTail(LabelNode unwind, int frameLocal, LabelNode redispatch, Type returnType) {
-        InsnList code = new InsnList();
-        code.add(unwind);
-        code.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
-        code.add(callStasis("unwound", "(" + FRAME_DESC + ")Z"));
-        code.add(new JumpInsnNode(Opcodes.IFNE, redispatch));
-        code.add(dummyReturn(returnType));
-        return code;
-    }
-
-    /**
      * Reloads the locals and pushes the stack of {@code state} from the frame, then jumps to
      * {@code resume}. References are cast to their analysed type, or to its nearest super class
      * that {@code castable} says the method's class may name. An array the point reads more than once
@@ -121,6 +108,20 @@ public final class FrameCodeGenerator {
             loadFromFrame(code, value, frameLocal, arrayLocals, castable);
         }
         code.add(new JumpInsnNode(Opcodes.GOTO, resume));
+        return code;
+    }
+
+    /**
+     * Pushes the operand stack of {@code state} back from the frame: what a bottom frame that carries
+     * on in place after its snapshot needs (its locals were never lost).
+     */
+    public static InsnList pushStack(PointState state, int frameLocal, UnaryOperator<Type> castable) {
+        InsnList code = new InsnList();
+        int[] noArrayLocals = new int[Kind.values().length];
+        Arrays.fill(noArrayLocals, -1);
+        for (Value value : state.stack()) {
+            loadFromFrame(code, value, frameLocal, noArrayLocals, castable);
+        }
         return code;
     }
 

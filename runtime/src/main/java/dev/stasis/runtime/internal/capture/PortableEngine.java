@@ -107,11 +107,18 @@ public final class PortableEngine implements Engine {
         CaptureRequest finished = slot.request;
         slot.request = null;
         slot.unwound.clear();
-        // Counted as rewinding before it parks, so pending stays set when the coordinator lets go.
-        startRewinding(slot, bottomFirst);
+        // The bottom frame carries on in place (its locals are intact); the frames above it are
+        // rewound through their entries. Counted as rewinding before it parks, so pending stays set
+        // when the coordinator lets go.
+        List<Frame> above = bottomFirst.subList(1, bottomFirst.size());
+        startRewinding(slot, above);
         slot.mode = ThreadSlot.Mode.PARKED;
         finished.parkWith(List.copyOf(bottomFirst));
-        slot.mode = ThreadSlot.Mode.REWINDING;
+        if (above.isEmpty()) {
+            finishRewinding(slot);
+        } else {
+            slot.mode = ThreadSlot.Mode.REWINDING;
+        }
         return true;
     }
 

@@ -10,8 +10,10 @@ import java.util.function.IntConsumer;
 /**
  * Programs written by hand the way the instrumenter rewrites code (ARCHITECTURE.md, "The
  * instrumentation protocol"): entry check, polls, saving into a {@link Frame}, {@code unwound},
- * {@code enter} and dispatch on the restored point. Java has no goto: "goto ENTRY_SLOW" is
- * {@code continue entry} and the jump to a restore point is the {@code point} variable.
+ * {@code enter} and dispatch on the restored point. Java has no goto: the jump to a restore
+ * point is the {@code point} variable. When {@code unwound} returns true (the bottom frame, after
+ * the snapshot), the method carries on in place from the saved point: past the poll, or into the
+ * same call again.
  */
 final class ProtocolProgram {
     static final String OWNER = "dev/stasis/runtime/internal/capture/ProtocolProgram";
@@ -83,10 +85,7 @@ final class ProtocolProgram {
                 if (f != null) {
                     point = f.point;
                     stashedArgument = point == 1 ? f.ints[0] : 0;
-                } else if (Stasis.poll()) {
-                    if (Stasis.unwound(new Frame(MAIN, 0, 0, 0, 0, 0, 0))) {
-                        continue entry;
-                    }
+                } else if (Stasis.poll() && !Stasis.unwound(new Frame(MAIN, 0, 0, 0, 0, 0, 0))) {
                     return;
                 }
             }
@@ -98,6 +97,10 @@ final class ProtocolProgram {
                 Frame save = new Frame(MAIN, 1, 1, 0, 0, 0, 0);
                 save.ints[0] = argument;
                 if (Stasis.unwound(save)) {
+                    // The bottom frame carries on in place: call sum again, which rewinds itself.
+                    point = 1;
+                    stashedArgument = argument;
+                    slow = false;
                     continue entry;
                 }
                 return;
@@ -122,10 +125,7 @@ final class ProtocolProgram {
                     n = f.ints[0];
                     i = f.ints[1];
                     total = f.longs[0];
-                } else if (Stasis.poll()) {
-                    if (Stasis.unwound(save(SUM, 0, n, 0, 0))) {
-                        continue entry;
-                    }
+                } else if (Stasis.poll() && !Stasis.unwound(save(SUM, 0, n, 0, 0))) {
                     return 0L;
                 }
             }
@@ -139,10 +139,8 @@ final class ProtocolProgram {
             point = -1;
             while (true) {
                 if (!atCall) {
-                    if (!afterPoll && Stasis.isPending() && Stasis.poll()) {
-                        if (Stasis.unwound(save(SUM, 1, n, i, total))) {
-                            continue entry;
-                        }
+                    if (!afterPoll && Stasis.isPending() && Stasis.poll()
+                            && !Stasis.unwound(save(SUM, 1, n, i, total))) {
                         return 0L;
                     }
                     afterPoll = false;
@@ -154,7 +152,8 @@ final class ProtocolProgram {
                 long r = step(i);
                 if (Stasis.isPending() && Stasis.unwinding()) {
                     if (Stasis.unwound(save(SUM, 2, n, i, total))) {
-                        continue entry;
+                        atCall = true; // carry on in place: call step(i) again, which rewinds itself
+                        continue;
                     }
                     return 0L;
                 }
@@ -176,10 +175,9 @@ final class ProtocolProgram {
                 } else if (Stasis.poll()) {
                     Frame save = new Frame(STEP, 0, 1, 0, 0, 0, 0);
                     save.ints[0] = i;
-                    if (Stasis.unwound(save)) {
-                        continue entry;
+                    if (!Stasis.unwound(save)) {
+                        return 0L;
                     }
-                    return 0L;
                 }
             }
             onStep.accept(i);
@@ -201,10 +199,7 @@ final class ProtocolProgram {
                     point = f.point;
                     i = f.ints[1];
                     total = f.longs[0];
-                } else if (Stasis.poll()) {
-                    if (Stasis.unwound(save(SYNC_RUN, 0, 0, 0, 0))) {
-                        continue entry;
-                    }
+                } else if (Stasis.poll() && !Stasis.unwound(save(SYNC_RUN, 0, 0, 0, 0))) {
                     return;
                 }
             }
@@ -218,10 +213,8 @@ final class ProtocolProgram {
             point = -1;
             while (true) {
                 if (!atCall) {
-                    if (!afterPoll && Stasis.isPending() && Stasis.poll()) {
-                        if (Stasis.unwound(save(SYNC_RUN, 1, 0, i, total))) {
-                            continue entry;
-                        }
+                    if (!afterPoll && Stasis.isPending() && Stasis.poll()
+                            && !Stasis.unwound(save(SYNC_RUN, 1, 0, i, total))) {
                         return;
                     }
                     afterPoll = false;
@@ -234,7 +227,8 @@ final class ProtocolProgram {
                 long r = step(i);
                 if (Stasis.isPending() && Stasis.unwinding()) {
                     if (Stasis.unwound(save(SYNC_RUN, 2, 0, i, total))) {
-                        continue entry;
+                        atCall = true; // carry on in place: call step(i) again, which rewinds itself
+                        continue;
                     }
                     return;
                 }
