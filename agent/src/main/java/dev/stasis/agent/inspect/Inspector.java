@@ -58,7 +58,7 @@ public final class Inspector {
     public Report inspect(Path file, Optional<String> classPath, boolean json, int histogramRows) throws Failure {
         Manifest manifest = check(() -> new SnapshotVerifier(reader).verifyFile(file));
         try (IsolatedClassPath classes = open(classPath, manifest)) {
-            Inspection inspection = new SnapshotInspector(reader).inspect(file, manifest, classes);
+            Inspection inspection = check(() -> new SnapshotInspector(reader).inspect(file, manifest, classes));
             String output = json ? JsonReport.render(inspection) : TextReport.render(inspection, histogramRows);
             return new Report(output, inspection.problem() == null, inspection.problem());
         } catch (IOException e) {
@@ -83,11 +83,14 @@ public final class Inspector {
         T run() throws SnapshotVerifier.Failure;
     }
 
+    /** Runs a step; its refusal, and anything it did not expect (the program's code ran while reading), become a Failure. */
     private static <T> T check(Check<T> check) throws Failure {
         try {
             return check.run();
         } catch (SnapshotVerifier.Failure e) {
             throw new Failure(e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            throw new Failure("unexpected error while reading it: " + e);
         }
     }
 }

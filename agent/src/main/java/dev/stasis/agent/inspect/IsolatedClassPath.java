@@ -113,7 +113,11 @@ final class IsolatedClassPath implements Closeable {
             try {
                 stripped = InitialiserStripper.strip(original, this::isEnum);
             } catch (RuntimeException e) {
-                throw new ClassNotFoundException(name + " cannot be prepared for reading: " + e.getMessage(), e);
+                // Not ClassNotFoundException: Kryo would then look in the CLI's own class path.
+                ClassFormatError error = new ClassFormatError("the class file of " + name + " on the class path cannot be read: "
+                        + e.getMessage());
+                error.initCause(e);
+                throw error;
             }
             return defineClass(name, stripped, 0, stripped.length);
         }

@@ -104,6 +104,8 @@ final class SnapshotVerifier {
                 field = type.getDeclaredField(name);
             } catch (NoSuchFieldException e) {
                 field = null;
+            } catch (LinkageError e) {
+                throw new Failure("the static fields of " + statics.className() + " cannot be restored: " + e);
             }
             if (field == null || !Modifier.isStatic(field.getModifiers())) {
                 throw new Failure("class " + statics.className() + " has no static field '" + name

@@ -147,6 +147,16 @@ class VerifyCommandTest {
     }
 
     @Test
+    void a_class_of_the_saved_objects_that_cannot_be_loaded_is_named() throws IOException {
+        String classPath = classPathWithBrokenCanary(dir) + File.pathSeparator + classPath();
+
+        assertThat(run("verify", snapshot.file().toString(), "-cp", classPath)).isEqualTo(1);
+        assertThat(err.toString()).startsWith("stasis: verify " + snapshot.file() + " failed: ")
+                .contains("cannot be loaded from the class path: java.lang.ClassFormatError: the class file of "
+                        + "dev.stasis.agent.inspect.fixtures.Canary on the class path cannot be read");
+    }
+
+    @Test
     void a_class_path_entry_that_does_not_exist_is_named() {
         String missing = dir.resolve("app.jar").toString();
 
@@ -186,6 +196,19 @@ class VerifyCommandTest {
             f.seek(offset);
             f.write(b ^ 0x5A);
         }
+    }
+
+    /**
+     * A class path entry whose Canary class file is not a class file. (A class simply missing from
+     * the class path is found by Kryo's fallback to its own loader when the CLI runs in the test
+     * JVM; CliJarIT covers that case with the real jar.)
+     */
+    static Path classPathWithBrokenCanary(Path dir) throws IOException {
+        Path broken = dir.resolve("broken");
+        Path classFile = broken.resolve("dev/stasis/agent/inspect/fixtures/Canary.class");
+        Files.createDirectories(classFile.getParent());
+        Files.writeString(classFile, "not a class file");
+        return broken;
     }
 
     /** The same class with one more field: loadable, with another fingerprint. */
