@@ -27,11 +27,11 @@ import org.objectweb.asm.tree.analysis.Frame;
 
 /**
  * Gives one method its continuation points (see "The instrumentation protocol" in
- * docs/ARCHITECTURE.md): an entry poll, a poll per loop header (counted loops strip-mined first,
- * see {@link LoopStripMiner}), a check after every call that may
+ * docs/ARCHITECTURE.md): an entry poll, a poll per loop header, a check after every call that may
  * reach instrumented code, and, appended after the original code, the cold blocks that save a point
  * into a {@code dev.stasis.rt.Frame} and restore it. The hot path of every point is
- * {@code getstatic Stasis.pending; ifne cold}.
+ * {@code invokestatic Stasis.isPending(); ifne cold}, which the JIT folds away while no checkpoint
+ * runs.
  */
 public final class ContinuationPass {
     /** A continuation point: its state, where restoring it resumes, and its cold block. */
@@ -87,7 +87,6 @@ public final class ContinuationPass {
 
     private int run() throws UninstrumentableException, AnalyzerException {
         InsnList insns = method.instructions;
-        Set<LabelNode> pollFree = LoopStripMiner.stripMine(method);
         List<AbstractInsnNode> calls = new ArrayList<>();
         for (AbstractInsnNode insn = insns.getFirst(); insn != null; insn = insn.getNext()) {
             if (CallPointPolicy.isCallPoint(insn)) {
@@ -95,7 +94,6 @@ public final class ContinuationPass {
             }
         }
         List<LabelNode> headers = loopHeaders(insns);
-        headers.removeAll(pollFree);
         if (calls.isEmpty() && headers.isEmpty()) {
             return 0;
         }
@@ -182,7 +180,7 @@ public final class ContinuationPass {
     }
 
     /**
-     * Puts the hot check ({@code pending}, then {@code next}) right after {@code anchor} and returns
+     * Puts the hot check ({@code isPending()}, then {@code next}) right after {@code anchor} and returns
      * the start of its cold block: {@code Stasis.<decision>()}, back to {@code next} when false. The
      * caller appends what saving the point takes.
      */

@@ -25,10 +25,13 @@ public final class FrameCodeGenerator {
     private FrameCodeGenerator() {
     }
 
-    /** {@code getstatic Stasis.pending; ifne slow}: the whole hot path. */
+    /**
+     * {@code invokestatic Stasis.isPending()Z; ifne slow}: the whole hot path, which the JIT folds
+     * away while no checkpoint runs (see {@code dev.stasis.rt.PendingSwitch}).
+     */
     public static InsnList pendingCheck(LabelNode slow) {
         InsnList code = new InsnList();
-        code.add(new FieldInsnNode(Opcodes.GETSTATIC, STASIS, "pending", "Z"));
+        code.add(callStasis("isPending", "()Z"));
         code.add(new JumpInsnNode(Opcodes.IFNE, slow));
         return code;
     }

@@ -1,9 +1,9 @@
 package dev.stasis.agent.instrument.targets;
 
 /**
- * Counted loops of every shape the strip-miner rewrites, next to look-alikes it must leave polling
- * on every back-edge, with bounds at the edges of the int range. Long enough (tens of thousands of
- * iterations) that a per-iteration poll and a strip-mined one give very different poll counts.
+ * Counted loops of many shapes (exclusive and inclusive bounds, steps above one, constant, local and
+ * array-length bounds, break and continue, nested, empty), with bounds at the edges of the int range,
+ * next to loops that move their own counter or bound: captured at their back-edges and rewound.
  */
 public final class CountedLoopsTarget {
     static final int N = 20_000;
@@ -91,7 +91,7 @@ public final class CountedLoopsTarget {
         return runs;
     }
 
-    /** Not a counted loop: the body moves the counter itself, so every back-edge keeps its poll. */
+    /** Not a counted loop: the body moves the counter itself. */
     static int counterWrittenInBody() {
         int steps = 0;
         for (int i = 0; i < 3_000; i++) {

@@ -48,10 +48,10 @@ class StartupRestoreTest {
             Optional<StartupRestore.Resumed> resumed = restore.restore("auto", "a.Main");
             List<Object> seen = new ArrayList<>();
             seen.add(resumed.orElseThrow());
-            seen.add(Stasis.pending);
+            seen.add(Stasis.isPending());
             seen.add(engine.enter(BOTTOM.method));
             seen.add(engine.enter(TOP.method));
-            seen.add(Stasis.pending);
+            seen.add(Stasis.isPending());
             return seen;
         });
 
@@ -89,7 +89,7 @@ class StartupRestoreTest {
     void starts_fresh_when_there_is_no_snapshot() throws RestoreException {
         assertThat(restore.restore("auto", "a.Main")).isEmpty();
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     /** Rewinding belongs to one thread; keep it off JUnit's. */
