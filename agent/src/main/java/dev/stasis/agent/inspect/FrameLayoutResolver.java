@@ -4,6 +4,7 @@ import dev.stasis.agent.instrument.FrameLayouts;
 import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +23,11 @@ final class FrameLayoutResolver {
     private final IsolatedClassPath classPath;
     private final Map<String, String> fingerprints;
     private final FrameLayouts layouts;
-    private final Map<String, Object> methods = new HashMap<>();
+    private final Map<String, MethodLookup> methods = new HashMap<>();
+
+    /** A method's layout, or why there is none. */
+    private record MethodLookup(FrameLayouts.Method layout, String problem) {
+    }
 
     FrameLayoutResolver(IsolatedClassPath classPath, Map<String, String> fingerprints) {
         this.classPath = classPath;
@@ -31,11 +36,11 @@ final class FrameLayoutResolver {
     }
 
     Resolution resolve(Frame frame) {
-        Object method = methods.computeIfAbsent(frame.method, this::method);
-        if (method instanceof String problem) {
-            return new Resolution(null, null, problem);
+        MethodLookup method = methods.computeIfAbsent(frame.method, this::method);
+        if (method.problem() != null) {
+            return new Resolution(null, null, method.problem());
         }
-        FrameLayouts.Method layout = (FrameLayouts.Method) method;
+        FrameLayouts.Method layout = method.layout();
         if (frame.point < 0 || frame.point >= layout.points().size()) {
             return new Resolution(null, layout.sourceFile(), "the code on the class path has no point " + frame.point
                     + " in this method (it has " + layout.points().size() + "): the snapshot was taken by another agent version");
@@ -47,7 +52,7 @@ final class FrameLayoutResolver {
         for (int i = 0; i < arrays.length; i++) {
             if (saved[i] != point.count(arrays[i])) {
                 return new Resolution(null, layout.sourceFile(), "the frame holds " + saved[i] + " "
-                        + arrays[i].name().toLowerCase(java.util.Locale.ROOT) + " but the code on the class path saves "
+                        + arrays[i].name().toLowerCase(Locale.ROOT) + " but the code on the class path saves "
                         + point.count(arrays[i]) + " at point " + frame.point
                         + ": the snapshot was taken by another agent version");
             }
@@ -55,29 +60,32 @@ final class FrameLayoutResolver {
         return new Resolution(point, layout.sourceFile(), null);
     }
 
-    /** The method's layout, or a String saying why there is none. */
-    private Object method(String key) {
+    private MethodLookup method(String key) {
         int paren = key.indexOf('(');
         int dot = paren < 0 ? -1 : key.lastIndexOf('.', paren);
         if (dot <= 0) {
-            return "'" + key + "' is not a method key (owner.name descriptor)";
+            return problem("'" + key + "' is not a method key (owner.name descriptor)");
         }
         String owner = key.substring(0, dot);
         String recorded = fingerprints.get(owner);
         byte[] bytes = classPath.bytesOf(owner);
         if (bytes == null) {
-            return "class " + owner + " is not on the class path";
+            return problem("class " + owner + " is not on the class path");
         }
         if (recorded == null) {
-            return "class " + owner + " has no fingerprint in the snapshot's manifest";
+            return problem("class " + owner + " has no fingerprint in the snapshot's manifest");
         }
         if (!recorded.equals(ClassFingerprint.of(bytes))) {
-            return "class " + owner + " on the class path is not the one the snapshot was taken with";
+            return problem("class " + owner + " on the class path is not the one the snapshot was taken with");
         }
         try {
-            return layouts.of(bytes, key);
+            return new MethodLookup(layouts.of(bytes, key), null);
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            return problem(e.getMessage());
         }
+    }
+
+    private static MethodLookup problem(String problem) {
+        return new MethodLookup(null, problem);
     }
 }

@@ -35,7 +35,7 @@ class FrameLayoutsTest {
     @Test
     void names_the_locals_and_the_stack_of_a_frame_stopped_at_a_call() throws Exception {
         Frame frame = capturedFrames("LayoutTarget").stream()
-                .filter(f -> f.method.equals(LAYOUT + ".run()Ljava/lang/String;") && f.point > 0 && f.ints.length > 3
+                .filter(f -> f.method.equals(LAYOUT + ".run()Ljava/lang/String;") && named(f).containsKey("(argument 0 of step)")
                         && named(f).get("round").equals(1))
                 .findFirst().orElseThrow();
 
@@ -54,6 +54,18 @@ class FrameLayoutsTest {
                 .singleElement().satisfies(v -> assertThat(v.array()).isEqualTo(FrameLayouts.Slots.NONE));
         assertThat(point.locals()).filteredOn(FrameLayouts.Value::name, "letter")
                 .singleElement().satisfies(v -> assertThat(v.type()).isEqualTo("char"));
+    }
+
+    @Test
+    void names_the_locals_of_a_frame_stopped_at_a_loop_header() throws Exception {
+        Frame frame = capturedFrames("LayoutTarget").stream()
+                .filter(f -> f.method.equals(LAYOUT + ".run()Ljava/lang/String;") && named(f).containsKey("round")
+                        && !named(f).containsKey("(argument 0 of step)") && named(f).get("round").equals(1))
+                .findFirst().orElseThrow();
+
+        assertThat(named(frame)).containsEntry("count", 12).containsEntry("round", 1).containsEntry("label", "seven")
+                .doesNotContainKey("stack[0]");
+        assertThat(layoutOf(frame).line()).isEqualTo(lineOf("for (int round = 0; round < 2; round++) {"));
     }
 
     @Test
