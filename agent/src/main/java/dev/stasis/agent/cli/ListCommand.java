@@ -1,6 +1,7 @@
 package dev.stasis.agent.cli;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotStore;
@@ -52,7 +53,8 @@ final class ListCommand implements Callable<Integer> {
     /** A snapshot that cannot be read is still listed: the user needs to see it is there and why it is useless. */
     private static SnapshotTable.Row row(SnapshotStore store, SnapshotFile file) {
         try {
-            Manifest manifest = SnapshotCodec.readManifest(file.path());
+            // list has no key: it checks integrity, not who wrote the file (a resume does, with key=).
+            Manifest manifest = SnapshotCodec.readManifest(file.path(), ReadOptions.defaults().ignoringMac());
             String state = store.isFinished(manifest.runId()) ? "finished" : "resumable";
             return new SnapshotTable.Row(file.id(), Instant.ofEpochMilli(manifest.createdAtMillis()), file.bytes(), state);
         } catch (IOException | RuntimeException e) {

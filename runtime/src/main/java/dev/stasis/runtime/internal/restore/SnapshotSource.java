@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.restore;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.store.SnapshotFile;
@@ -22,16 +23,22 @@ public interface SnapshotSource {
 
     SnapshotContent readContent(SnapshotFile file, ClassLoader loader) throws IOException;
 
+    /** Unsigned snapshots only, default bounds. */
     static SnapshotSource of(SnapshotStore store) {
+        return of(store, ReadOptions.defaults());
+    }
+
+    /** The store read with {@code options} (the key snapshots must be signed with, the read bounds). */
+    static SnapshotSource of(SnapshotStore store, ReadOptions options) {
         return new SnapshotSource() {
             @Override public Path directory() { return store.directory(); }
             @Override public List<SnapshotFile> list() throws IOException { return store.list(); }
             @Override public boolean isFinished(String runId) throws IOException { return store.isFinished(runId); }
             @Override public Manifest readManifest(SnapshotFile file) throws IOException {
-                return SnapshotCodec.readManifest(file.path());
+                return SnapshotCodec.readManifest(file.path(), options);
             }
             @Override public SnapshotContent readContent(SnapshotFile file, ClassLoader loader) throws IOException {
-                return SnapshotCodec.readContent(file.path(), loader);
+                return SnapshotCodec.readContent(file.path(), loader, options);
             }
         };
     }
