@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show what a snapshot holds: its manifest, every captured thread as a stack trace with the "
                 + "local variables of each frame, the static fields, and the objects and bytes by class. "
-                + "Values are summarised without running the program's code.",
+                + "Values are summarised without running the program's code. A signed snapshot is read without "
+                + "checking its signature unless --key is given.",
             "Exit code 0; 1 when the file is damaged or the saved objects cannot be read (the manifest is still shown)."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -37,7 +38,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Inspector.Report report = new Inspector().inspect(snapshot, options.classPath(), json, top);
+            Inspector.Report report = Inspector.withKey(options.keyFile()).inspect(snapshot, options.classPath(), json, top);
             spec.commandLine().getOut().print(report.output());
             if (!report.complete()) {
                 spec.commandLine().getErr().println("stasis: inspect " + snapshot + ": the saved objects cannot be read: "

@@ -2,6 +2,7 @@ package dev.stasis.agent.cli;
 
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** What {@code verify} and {@code inspect} need besides the file to read a snapshot as a resume would. */
@@ -11,10 +12,15 @@ final class SnapshotOptions {
                     + "(default: the class path the run recorded, if the snapshot has it, else the current directory)")
     String classPath;
 
-    // A snapshot signed with an HMAC key (the agent's key= option) is read with the same key: its
-    // --key <file> option belongs here, handed to the Inspector with the class path.
+    @Option(names = "--key", paramLabel = "<file>",
+            description = "the HMAC key file the snapshot was signed with (the agent's key= option; mode 0600)")
+    Path keyFile;
 
     Optional<String> classPath() {
         return Optional.ofNullable(classPath);
+    }
+
+    Optional<Path> keyFile() {
+        return Optional.ofNullable(keyFile);
     }
 }

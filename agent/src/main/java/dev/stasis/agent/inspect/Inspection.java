@@ -1,19 +1,25 @@
 package dev.stasis.agent.inspect;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Everything {@code inspect} shows of one snapshot, ready to be printed as text or JSON.
  *
+ * @param snapshot         what the file check found: the manifest, blocks, signature, payload size
  * @param classPath        the class path the objects were read with
  * @param problem          why the saved objects could not be read (then threads, statics and the
  *                         histogram are empty), or null
  * @param histogram        null when it could not be measured ({@code histogramProblem} says why)
  */
-record Inspection(Path file, long fileBytes, Manifest manifest, String classPath, List<ThreadView> threads,
+record Inspection(Path file, VerifiedSnapshot snapshot, String classPath, List<ThreadView> threads,
                   List<StaticsView> statics, ObjectHistogram.Result histogram, String histogramProblem, String problem) {
+
+    Manifest manifest() {
+        return snapshot.manifest();
+    }
 
     /** A captured thread; frames innermost first, as in a stack trace. */
     record ThreadView(String name, boolean daemon, int priority, List<FrameView> frames) {

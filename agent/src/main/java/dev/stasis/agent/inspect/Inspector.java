@@ -1,6 +1,9 @@
 package dev.stasis.agent.inspect;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.SnapshotKey;
+import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,44 +24,74 @@ public final class Inspector {
     public record Report(String output, boolean complete, String problem) {
     }
 
-    private final SnapshotReader reader = new SnapshotReader();
+    private final SnapshotKey key;
 
-    /** Only what needs no class: header, manifest, every block checksum, the trailer. Returns the "ok" line. */
-    public String verifyFile(Path file) throws Failure {
-        Manifest manifest = check(() -> new SnapshotVerifier(reader).verifyFile(file));
-        return "ok: " + file + ": snapshot " + manifest.snapshotId() + " of run " + manifest.runId()
-                + ": header, manifest, block checksums and trailer intact (classes not checked)";
+    private Inspector(SnapshotKey key) {
+        this.key = key;
     }
 
     /**
-     * Everything a resume checks, against the program's classes.
+     * @param keyFile the HMAC key file the snapshots were signed with (the agent's {@code key=}), if any
+     * @throws Failure when the key file cannot be used (missing, readable by others, too short...)
+     */
+    public static Inspector withKey(Optional<Path> keyFile) throws Failure {
+        if (keyFile.isEmpty()) {
+            return new Inspector(null);
+        }
+        try {
+            return new Inspector(SnapshotKey.load(keyFile.get()));
+        } catch (SnapshotKeyException e) {
+            throw new Failure(e.getMessage());
+        }
+    }
+
+    /**
+     * Only what needs no class: header, manifest, every block checksum and decompression, the
+     * trailer, and the signature when a key is given (without one, a signed file's signature is
+     * not checked). Returns the "ok" line.
+     */
+    public String verifyFile(Path file) throws Failure {
+        VerifiedSnapshot snapshot = check(() -> new SnapshotVerifier(new SnapshotReader(key, true)).verifyFile(file));
+        return "ok: " + file + ": snapshot " + snapshot.manifest().snapshotId() + " of run " + snapshot.manifest().runId()
+                + ": header, manifest, " + plural(snapshot.blocks(), "block") + ", trailer intact, "
+                + Signature.of(snapshot) + " (classes not checked)";
+    }
+
+    /**
+     * Everything a resume checks, against the program's classes; a signed snapshot needs its key,
+     * as for a resume.
      *
      * @param classPath the program's class path; empty: the one the snapshot recorded, else the current directory
      * @return the one-line "ok" summary
      */
     public String verify(Path file, Optional<String> classPath) throws Failure {
-        Manifest manifest = check(() -> new SnapshotVerifier(reader).verifyFile(file));
-        try (IsolatedClassPath classes = open(classPath, manifest)) {
-            SnapshotVerifier.Verified verified = check(() -> new SnapshotVerifier(reader).verify(file, manifest, classes));
+        SnapshotReader reader = new SnapshotReader(key, false);
+        SnapshotVerifier verifier = new SnapshotVerifier(reader);
+        VerifiedSnapshot snapshot = check(() -> verifier.verifyFile(file));
+        Manifest manifest = snapshot.manifest();
+        try (IsolatedClassPath classes = open(reader, classPath, manifest)) {
+            SnapshotVerifier.Verified verified = check(() -> verifier.verify(file, manifest, classes));
             return "ok: " + file + ": snapshot " + manifest.snapshotId() + " of run " + manifest.runId() + ", "
                     + plural(verified.threads(), "thread") + " with " + plural(verified.frames(), "frame")
-                    + ", the statics of " + plural(verified.staticClasses(), "class") + "; "
-                    + "the fingerprints of " + plural(manifest.fingerprints().size(), "class") + " match the class path "
-                    + verified.classPath();
+                    + ", the statics of " + plural(verified.staticClasses(), "class") + ", " + Signature.of(snapshot)
+                    + "; the fingerprints of " + plural(manifest.fingerprints().size(), "class")
+                    + " match the class path " + verified.classPath();
         } catch (IOException e) {
             throw new Failure("cannot close the class path: " + e.getMessage());
         }
     }
 
     /**
-     * The manifest, threads with their frames' values, static fields and the histogram.
+     * The manifest, threads with their frames' values, static fields and the histogram. Without a
+     * key, a signed snapshot is read with its checksums checked but not its signature.
      *
      * @param histogramRows classes the text histogram lists (0: all); JSON always lists all
      */
     public Report inspect(Path file, Optional<String> classPath, boolean json, int histogramRows) throws Failure {
-        Manifest manifest = check(() -> new SnapshotVerifier(reader).verifyFile(file));
-        try (IsolatedClassPath classes = open(classPath, manifest)) {
-            Inspection inspection = check(() -> new SnapshotInspector(reader).inspect(file, manifest, classes));
+        SnapshotReader reader = new SnapshotReader(key, true);
+        VerifiedSnapshot snapshot = check(() -> new SnapshotVerifier(reader).verifyFile(file));
+        try (IsolatedClassPath classes = open(reader, classPath, snapshot.manifest())) {
+            Inspection inspection = check(() -> new SnapshotInspector(reader).inspect(file, snapshot, classes));
             String output = json ? JsonReport.render(inspection) : TextReport.render(inspection, histogramRows);
             return new Report(output, inspection.problem() == null, inspection.problem());
         } catch (IOException e) {
@@ -66,7 +99,8 @@ public final class Inspector {
         }
     }
 
-    private IsolatedClassPath open(Optional<String> classPath, Manifest manifest) throws Failure {
+    private static IsolatedClassPath open(SnapshotReader reader, Optional<String> classPath, Manifest manifest)
+            throws Failure {
         String chosen = classPath.or(() -> reader.recordedClassPath(manifest)).orElse(".");
         try {
             return IsolatedClassPath.of(chosen);
@@ -75,7 +109,7 @@ public final class Inspector {
         }
     }
 
-    private static String plural(int n, String one) {
+    static String plural(long n, String one) {
         return n + " " + (n == 1 ? one : one.endsWith("s") ? one + "es" : one + "s");
     }
 

@@ -1,6 +1,7 @@
 package dev.stasis.agent.inspect;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,14 @@ final class JsonReport {
     static String render(Inspection inspection) {
         JsonWriter json = new JsonWriter().beginObject();
         json.name("file").value(inspection.file().toString());
-        json.name("fileBytes").value(inspection.fileBytes());
+        VerifiedSnapshot snapshot = inspection.snapshot();
+        json.name("fileBytes").value(snapshot.fileBytes());
+        json.name("blocks").value(snapshot.blocks());
+        json.name("compressedBlocks").value(snapshot.compressedBlocks());
+        json.name("payloadBytes").value(snapshot.payloadBytes());
+        json.name("signed").value(snapshot.signed());
+        json.name("authenticated").value(snapshot.authenticated());
+        strings(json.name("classNames"), snapshot.classNames());
         json.name("classPath").value(inspection.classPath());
         manifest(json, inspection.manifest());
         json.name("error").value(inspection.problem());

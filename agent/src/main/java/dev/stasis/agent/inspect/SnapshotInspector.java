@@ -6,9 +6,9 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +25,14 @@ final class SnapshotInspector {
         this.reader = reader;
     }
 
-    /** {@code manifest} as {@link SnapshotVerifier#verifyFile} read it: a damaged file is not inspected. */
-    Inspection inspect(Path file, Manifest manifest, IsolatedClassPath classPath) {
-        long fileBytes = sizeOf(file);
+    /** {@code snapshot} as {@link SnapshotVerifier#verifyFile} found it: a damaged file is not inspected. */
+    Inspection inspect(Path file, VerifiedSnapshot snapshot, IsolatedClassPath classPath) {
+        Manifest manifest = snapshot.manifest();
         SnapshotContent content;
         try {
             content = reader.content(file, classPath.loader());
         } catch (IOException | RuntimeException e) {
-            return new Inspection(file, fileBytes, manifest, classPath.toString(), List.of(), List.of(), null, null,
+            return new Inspection(file, snapshot, classPath.toString(), List.of(), List.of(), null, null,
                     e.getMessage() + " (class path: " + classPath + ")");
         }
         ValueSummarizer values = new ValueSummarizer();
@@ -56,7 +56,7 @@ final class SnapshotInspector {
         } catch (RuntimeException | LinkageError e) {
             histogramProblem = "cannot measure the objects: " + e;
         }
-        return new Inspection(file, fileBytes, manifest, classPath.toString(), List.copyOf(threads), List.copyOf(statics),
+        return new Inspection(file, snapshot, classPath.toString(), List.copyOf(threads), List.copyOf(statics),
                 histogram, histogramProblem, null);
     }
 
@@ -135,14 +135,6 @@ final class SnapshotInspector {
             return declared.getType();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return -1;
         }
     }
 }

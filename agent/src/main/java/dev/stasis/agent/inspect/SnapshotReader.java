@@ -3,8 +3,11 @@ package dev.stasis.agent.inspect;
 import com.esotericsoftware.kryo.Kryo;
 import dev.stasis.runtime.internal.capture.StasisThreads;
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.SnapshotKey;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,29 +15,38 @@ import java.util.Optional;
 
 /**
  * The only class of the inspection tools that touches the snapshot format: it reads through the
- * codec's public entry points, exactly as a resume does, so a change of the format (a new version,
- * compression, a signature) changes this class and nothing else here.
- *
- * <p>A signed snapshot needs its HMAC key to be read: the key belongs to this object (a
- * constructor argument passed on to every read), given by a {@code --key} option in
- * {@code SnapshotOptions}.
+ * codec's public entry points, exactly as a resume does, so a change of the format changes this
+ * class and nothing else here.
  */
 final class SnapshotReader {
-    SnapshotReader() {
-    }
+    private final ReadOptions options;
 
-    /** Header and manifest, then every block checksum and the trailer, as a resume checks them. */
-    Manifest manifest(Path file) throws IOException {
-        return SnapshotCodec.readManifest(file);
+    /**
+     * @param key          the HMAC key snapshots are signed with, or null
+     * @param trustUnsigned when there is no key, read signed snapshots too, checking their checksums
+     *                      but not their signature (inspection); a resume, and so {@code verify},
+     *                      refuses a signed snapshot without its key
+     */
+    SnapshotReader(SnapshotKey key, boolean trustUnsigned) {
+        ReadOptions base = ReadOptions.defaults();
+        this.options = key != null ? base.withKey(key) : trustUnsigned ? base.ignoringMac() : base;
     }
 
     /**
-     * The saved objects, their classes resolved through {@code loader}, read on a thread with a
-     * large stack like a resume does (a deep object graph recurses deeply).
+     * Everything a resume checks before it rebuilds objects: header, manifest, every block's
+     * checksum and decompression, the trailer with the class list, the signature.
+     */
+    VerifiedSnapshot check(Path file) throws IOException {
+        return SnapshotCodec.verify(file, options);
+    }
+
+    /**
+     * The saved objects, their classes resolved through {@code loader} (only those on the
+     * snapshot's class list), read on a thread with a large stack as a resume does.
      */
     SnapshotContent content(Path file, ClassLoader loader) throws IOException {
         try {
-            return StasisThreads.call("inspect-reader", () -> SnapshotCodec.readContent(file, loader));
+            return StasisThreads.call("inspect-reader", () -> SnapshotCodec.readContent(file, loader, options));
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (LinkageError e) {
@@ -44,7 +56,7 @@ final class SnapshotReader {
         }
     }
 
-    /** The class path the program ran with, when the snapshot records it (format version 1 does not). */
+    /** The class path the program ran with, when the snapshot records it (format version 2 does not). */
     Optional<String> recordedClassPath(Manifest manifest) {
         return Optional.empty();
     }

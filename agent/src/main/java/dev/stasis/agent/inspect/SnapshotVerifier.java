@@ -7,6 +7,7 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.io.IOException;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 
 /**
  * Checks a snapshot the way a resume would, without resuming: the file (header, manifest, every
- * block checksum, the trailer), the classes on the class path against the recorded fingerprints,
+ * block checksum, the trailer and its class list, the signature), the classes on the class path against the recorded fingerprints,
  * that the saved objects can be read (in an {@link IsolatedClassPath}, so no static initialiser of
  * the program runs), that there is one thread to resume, that every recorded static field exists
  * with a type that can hold its value, and that every frame has the shape the code saves at its
@@ -40,8 +41,8 @@ final class SnapshotVerifier {
         this.reader = reader;
     }
 
-    /** The file alone: header, manifest, every block checksum and the trailer. */
-    Manifest verifyFile(Path file) throws Failure {
+    /** The file alone: header, manifest, every block checksum and decompression, the trailer, the signature. */
+    VerifiedSnapshot verifyFile(Path file) throws Failure {
         if (!Files.exists(file)) {
             throw new Failure("no such file");
         }
@@ -49,7 +50,7 @@ final class SnapshotVerifier {
             throw new Failure("not a file; give a snapshot-<id>.stasis file of the snapshot directory");
         }
         try {
-            return reader.manifest(file);
+            return reader.check(file);
         } catch (IOException | RuntimeException e) {
             throw new Failure(e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.stasis.agent.inspect;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +36,14 @@ final class TextReport {
 
     private void manifest(Inspection inspection) {
         Manifest manifest = inspection.manifest();
-        line("snapshot " + manifest.snapshotId() + "  " + inspection.file() + "  (" + size(inspection.fileBytes()) + ")");
+        VerifiedSnapshot snapshot = inspection.snapshot();
+        line("snapshot " + manifest.snapshotId() + "  " + inspection.file() + "  (" + bytes(snapshot.fileBytes()) + ")");
         field("format", Integer.toString(manifest.formatVersion()));
+        field("data", Inspector.plural(snapshot.blocks(), "block")
+                + (snapshot.compressedBlocks() > 0 ? " (" + snapshot.compressedBlocks() + " LZ4-compressed)" : "")
+                + ", " + bytes(snapshot.payloadBytes()) + " of object data, " + Inspector.plural(snapshot.classNames().size(), "class")
+                + " named");
+        field("signature", Signature.of(snapshot));
         field("run", manifest.runId());
         field("taken", Instant.ofEpochMilli(manifest.createdAtMillis()).toString());
         field("agent", manifest.agentVersion());
@@ -92,8 +99,10 @@ final class TextReport {
             line("objects by class: " + inspection.histogramProblem());
             return;
         }
+        long payload = inspection.snapshot().payloadBytes();
         line("objects by class: " + String.format(Locale.ROOT, "%,d", histogram.objects()) + " objects, "
-                + String.format(Locale.ROOT, "%,d", histogram.bytes()) + " bytes of object data (uncompressed)");
+                + bytes(histogram.bytes()) + " of object data"
+                + (histogram.bytes() == payload ? "" : " as encoded again (the snapshot holds " + bytes(payload) + ")"));
         line(String.format(Locale.ROOT, "  %12s  %9s  %s", "bytes", "objects", "class"));
         List<ObjectHistogram.Row> rows = histogram.rows();
         int shown = histogramRows <= 0 ? rows.size() : Math.min(histogramRows, rows.size());
@@ -121,7 +130,7 @@ final class TextReport {
         return n + " " + (n == 1 ? one : many);
     }
 
-    private static String size(long bytes) {
-        return bytes < 0 ? "size unknown" : String.format(Locale.ROOT, "%,d bytes", bytes);
+    private static String bytes(long bytes) {
+        return String.format(Locale.ROOT, "%,d bytes", bytes);
     }
 }

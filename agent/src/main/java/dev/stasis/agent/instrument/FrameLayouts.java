@@ -4,6 +4,7 @@ import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.PointState;
+import dev.stasis.agent.instrument.internal.SaveHelpers;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +93,8 @@ public final class FrameLayouts {
         try {
             // The same passes, in the same order, as Instrumenter.rewriteMethod.
             LambdaPass.makeLambdasSerializable(method);
-            sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey);
+            sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey,
+                    SaveHelpers.forClass(type.name, type.access, type.version));
         } catch (UninstrumentableException | AnalyzerException | RuntimeException e) {
             throw new IllegalArgumentException("cannot derive the frame layout of " + methodKey + ": " + e.getMessage(), e);
         }

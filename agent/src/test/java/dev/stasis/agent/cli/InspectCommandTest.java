@@ -71,7 +71,9 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          1" + n
+                + "  format          2" + n);
+        assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
+                snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n
                 + "  taken           2026-11-18T11:06:40Z" + n
                 + "  agent           test" + n);
@@ -82,7 +84,7 @@ class InspectCommandTest {
                 .contains("      favourite: dev.stasis.agent.inspect.fixtures.Fruit = dev.stasis.agent.inspect.fixtures.Fruit.BANANA" + n)
                 .contains("      counter: int = 2" + n)
                 .containsPattern("      scores: java.util.Map = java.util.HashMap#\\d+ \\(size 1\\)" + n);
-        assertThat(text).contains(String.format("objects by class: %,d objects, %,d bytes of object data (uncompressed)",
+        assertThat(text).contains(String.format("objects by class: %,d objects, %,d bytes of object data" + n,
                 17, snapshot.payloadBytes()));
         assertThat(text).containsPattern("  +[\\d,]+  +3  dev.stasis.rt.Frame" + n)
                 .containsPattern("\\(\\d+ more classes; --top 0 lists all\\)" + n);
@@ -122,6 +124,9 @@ class InspectCommandTest {
         assertThat(statics.get("NAMES").getAsJsonObject("value").get("size").getAsInt()).isEqualTo(2);
         assertThat(statics.get("favourite").getAsJsonObject("value").get("kind").getAsString()).isEqualTo("enum");
 
+        assertThat(json.get("payloadBytes").getAsLong()).isEqualTo(snapshot.payloadBytes());
+        assertThat(json.get("signed").getAsBoolean()).isFalse();
+        assertThat(json.getAsJsonArray("classNames").toString()).contains("dev.stasis.agent.inspect.fixtures.Canary");
         JsonObject histogram = json.getAsJsonObject("histogram");
         assertThat(histogram.get("bytes").getAsLong()).as("the payload, measured again").isEqualTo(snapshot.payloadBytes());
         long sum = 0;

@@ -8,6 +8,7 @@ import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.WriteOptions;
 import dev.stasis.runtime.internal.store.SnapshotStore;
 import com.esotericsoftware.kryo.io.Output;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
@@ -50,18 +51,27 @@ public final class CapturedSnapshots {
      * {@code pause} at its entry), statics {@code counter = 2} and friends.
      */
     public static Snapshot inspectTarget(Path dir) throws Exception {
-        return inspectTarget(dir, frames -> frames);
+        return inspectTarget(dir, frames -> frames, WriteOptions.defaults());
+    }
+
+    /** The same, written with {@code options} (compression, a key). */
+    public static Snapshot inspectTarget(Path dir, WriteOptions options) throws Exception {
+        return inspectTarget(dir, frames -> frames, options);
     }
 
     /** The same, with the captured frames (innermost first) changed by {@code edit} before writing. */
     public static Snapshot inspectTarget(Path dir, UnaryOperator<List<Frame>> edit) throws Exception {
+        return inspectTarget(dir, edit, WriteOptions.defaults());
+    }
+
+    private static Snapshot inspectTarget(Path dir, UnaryOperator<List<Frame>> edit, WriteOptions options) throws Exception {
         Rewinding.install();
         try {
             Class<?> target = Rewinding.instrumented("InspectTarget");
             String pause = INSPECT_TARGET.replace('.', '/') + ".pause(I)I";
             List<Frame> frames = captureAt(target, captured -> captured.get(0).method.equals(pause)
                     && captured.get(0).point == 0, 4);
-            return write(dir, target, edit.apply(frames));
+            return write(dir, target, edit.apply(frames), options);
         } finally {
             Rewinding.uninstall();
         }
@@ -83,7 +93,7 @@ public final class CapturedSnapshots {
         throw new IllegalStateException("the target never stopped where the test wants it");
     }
 
-    private static Snapshot write(Path dir, Class<?> target, List<Frame> topFirst) throws Exception {
+    private static Snapshot write(Path dir, Class<?> target, List<Frame> topFirst, WriteOptions options) throws Exception {
         List<Frame> bottomFirst = new ArrayList<>(topFirst);
         java.util.Collections.reverse(bottomFirst);
         String internalName = target.getName().replace('.', '/');
@@ -97,7 +107,7 @@ public final class CapturedSnapshots {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, "run-inspect", 1_795_000_000_000L, "test",
                 System.getProperty("java.version"), target.getName(), List.of("--fast"), fingerprints,
                 List.of(internalName), List.of("main:" + bottomFirst.size()));
-        Path file = store.commit(id, out -> SnapshotCodec.write(out, manifest, content)).path();
+        Path file = store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)).path();
         Output payload = new Output(OutputStream.nullOutputStream());
         SnapshotKryoFactory.create(CapturedSnapshots.class.getClassLoader()).writeObject(payload, content);
         payload.flush();

@@ -83,8 +83,8 @@ public final class ContinuationPass {
      * (empty when it gets none), for tools that read saved frames back ({@code FrameLayouts}).
      */
     public static List<PointSite> instrumentForLayout(String owner, MethodNode method, ClassHierarchy hierarchy,
-                                                      String key) throws UninstrumentableException, AnalyzerException {
-        ContinuationPass pass = new ContinuationPass(owner, method, hierarchy, key);
+            String key, SaveHelpers saveHelpers) throws UninstrumentableException, AnalyzerException {
+        ContinuationPass pass = new ContinuationPass(owner, method, hierarchy, key, saveHelpers);
         pass.run();
         return pass.points.stream().map(point -> new PointSite(point.state(), point.resume())).toList();
     }
