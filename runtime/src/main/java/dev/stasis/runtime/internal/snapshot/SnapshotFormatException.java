@@ -23,12 +23,14 @@ public final class SnapshotFormatException extends IOException {
     private final transient Path file;
     private final long offset;
     private final Kind kind;
+    private final String problem;
 
-    private SnapshotFormatException(String message, Path file, long offset, Kind kind) {
+    private SnapshotFormatException(String message, Path file, long offset, Kind kind, String problem) {
         super(message);
         this.file = file;
         this.offset = offset;
         this.kind = kind;
+        this.problem = problem;
     }
 
     /** Damage or truncation found at {@code offset}. */
@@ -38,18 +40,19 @@ public final class SnapshotFormatException extends IOException {
 
     static SnapshotFormatException of(Kind kind, Path file, long offset, String problem) {
         return new SnapshotFormatException("snapshot " + file + " is unusable at byte offset " + offset + ": " + problem,
-                file, offset, kind);
+                file, offset, kind, problem);
     }
 
     static SnapshotFormatException newerVersion(Path file, long offset, int version) {
-        return new SnapshotFormatException("snapshot " + file + " was written by a newer Stasis (format " + version
-                + "), this agent reads up to " + Manifest.FORMAT_VERSION + ": use a newer agent", file, offset, Kind.UNSUPPORTED);
+        String problem = "written by a newer Stasis (format " + version + "), this agent reads up to "
+                + Manifest.FORMAT_VERSION + ": use a newer agent";
+        return new SnapshotFormatException("snapshot " + file + " was " + problem, file, offset, Kind.UNSUPPORTED, problem);
     }
 
     static SnapshotFormatException olderVersion(Path file, long offset, int version) {
-        return new SnapshotFormatException("snapshot " + file + " has format " + version + ", which this agent no longer"
-                + " reads (it reads format " + Manifest.FORMAT_VERSION + "; no release wrote format " + version
-                + "): start fresh with restore=never", file, offset, Kind.UNSUPPORTED);
+        String problem = "format " + version + ", which this agent no longer reads (it reads format " + Manifest.FORMAT_VERSION
+                + "; no release wrote format " + version + "): start fresh with restore=never";
+        return new SnapshotFormatException("snapshot " + file + " has " + problem, file, offset, Kind.UNSUPPORTED, problem);
     }
 
     public Path file() {
@@ -63,5 +66,10 @@ public final class SnapshotFormatException extends IOException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What is wrong, without the file and offset the message starts with: for messages that name those their own way. */
+    public String problem() {
+        return problem;
     }
 }

@@ -41,6 +41,7 @@ public final class SnapshotStore {
     }
 
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis");
+    private static final Pattern BROKEN_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis\\.broken");
     /** Committed and set-aside snapshots: a new id is greater than all of them. */
     private static final Pattern ID_BEARING_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis(\\.broken)?");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -141,10 +142,19 @@ public final class SnapshotStore {
 
     /** Committed snapshots, newest first. */
     public List<SnapshotFile> list() throws IOException {
+        return listMatching(SNAPSHOT_NAME);
+    }
+
+    /** Snapshots set aside by {@link #markBroken}, newest first: never resumed, kept for inspection. */
+    public List<SnapshotFile> listBroken() throws IOException {
+        return listMatching(BROKEN_NAME);
+    }
+
+    private List<SnapshotFile> listMatching(Pattern name) throws IOException {
         List<SnapshotFile> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                Matcher m = SNAPSHOT_NAME.matcher(entry.getFileName().toString());
+                Matcher m = name.matcher(entry.getFileName().toString());
                 if (m.matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         found.add(describe(m.group(1), entry));

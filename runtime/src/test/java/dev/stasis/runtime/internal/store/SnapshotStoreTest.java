@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
@@ -252,6 +253,7 @@ class SnapshotStoreTest {
         assertThat(aside).isEqualTo(tmp.resolve("snapshot-000002.stasis.broken"));
         assertThat(Files.readString(aside)).isEqualTo("damaged");
         assertThat(store.list()).containsExactly(older);
+        assertThat(store.listBroken()).extracting(SnapshotFile::id, SnapshotFile::path).containsExactly(tuple("000002", aside));
         assertThat(SnapshotStore.open(tmp).newSnapshotId()).as("the id of a broken snapshot is never reused").isEqualTo("000003");
     }
 
