@@ -36,7 +36,7 @@ class StasisCliTest {
     @Test
     void help_lists_the_commands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("checkpoint", "list", "--version");
+        assertThat(out.toString()).contains("checkpoint", "list", "verify", "inspect", "--version");
     }
 
     @Test

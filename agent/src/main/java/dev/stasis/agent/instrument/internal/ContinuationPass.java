@@ -73,6 +73,21 @@ public final class ContinuationPass {
         return new ContinuationPass(owner, method, hierarchy, key, saveHelpers).run();
     }
 
+    /** A point as the rewritten method saves it: its layout, and where restoring it resumes. */
+    public record PointSite(PointState state, LabelNode resume) {
+    }
+
+    /**
+     * Rewrites {@code method} exactly like {@link #instrument} and returns its points in point order
+     * (empty when it gets none), for tools that read saved frames back ({@code FrameLayouts}).
+     */
+    public static List<PointSite> instrumentForLayout(String owner, MethodNode method, ClassHierarchy hierarchy,
+            String key, SaveHelpers saveHelpers) throws UninstrumentableException, AnalyzerException {
+        ContinuationPass pass = new ContinuationPass(owner, method, hierarchy, key, saveHelpers);
+        pass.run();
+        return pass.points.stream().map(point -> new PointSite(point.state(), point.resume())).toList();
+    }
+
     private int run() throws UninstrumentableException, AnalyzerException {
         InsnList insns = method.instructions;
         List<AbstractInsnNode> calls = new ArrayList<>();
