@@ -82,8 +82,16 @@ public final class SnapshotCodec {
         }
     }
 
-    /** Reads the content graph, resolving classes through {@code loader}; call after {@link #readManifest}. */
+    /**
+     * Reads the content graph, resolving classes through {@code loader}, once the whole file has
+     * passed every check of {@link #readManifest}.
+     */
     public static SnapshotContent readContent(Path file, ClassLoader loader) throws IOException {
+        // Verify everything first, then deserialize: otherwise a truncated tail, a damaged later
+        // block or intact blocks out of order (only the trailer sees those) would be found after
+        // Kryo had resolved classes and built objects from the bytes before them, possibly
+        // allocating what a misplaced length said. Costs one more sequential read of the file.
+        readManifest(file);
         try (PositionedInput in = new PositionedInput(file)) {
             readHeader(in);
             long dataStart = in.position();
