@@ -17,6 +17,7 @@ final class TortureDriver {
 
     private static final Duration POLL = Duration.ofMillis(5);
     private static final Duration PROGRESS_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration MAX_LINE_PERIOD = Duration.ofSeconds(1);
 
     /**
      * What one attempt did.
@@ -49,7 +50,6 @@ final class TortureDriver {
     /** The sample job prints a progress line every this many steps. */
     private final long stepsPerLine;
     private int launches;
-    private long furthestStep;
     /** Time between two progress lines, as last seen: turns the part of a target between two lines into a delay. */
     private long linePeriodNanos = Duration.ofMillis(250).toNanos();
 
@@ -69,8 +69,10 @@ final class TortureDriver {
             if (kill.duringStartup()) {
                 sleepUntil(launched + Duration.ofMillis(kill.delayMillis()).toNanos(), jvm);
             } else {
+                // Timed against this attempt's own output: a resumed attempt prints again what came
+                // after its snapshot, so the job is at the target when this attempt gets there.
                 long lineStep = kill.targetStep() / stepsPerLine * stepsPerLine;
-                awaitProgress(jvm, lineStep > furthestStep ? lineStep : -1);
+                awaitProgress(jvm, lineStep);
                 double beyondLine = (kill.targetStep() - lineStep) / (double) stepsPerLine;
                 sleepUntil(System.nanoTime() + (long) (beyondLine * linePeriodNanos), jvm);
             }
@@ -95,16 +97,14 @@ final class TortureDriver {
 
     private Attempt record(String name, KillPlan.Kill kill, Optional<String> before, boolean killed, ForkedJvm jvm) {
         List<String> stdout = jvm.stdoutLines();
-        Attempt attempt = new Attempt(name, kill, before, killed, killed ? -1 : jvm.exitCode(), stdout,
+        return new Attempt(name, kill, before, killed, killed ? -1 : jvm.exitCode(), stdout,
                 jvm.stdoutPartialLine(), jvm.stderr(), snapshots.temporary(), jvm.describe());
-        furthestStep = Math.max(furthestStep, attempt.lastStep());
-        return attempt;
     }
 
     /**
-     * Waits until the attempt prints the progress line of {@code lineStep}, or, when that is -1
-     * (the job has been there before), until it is running again: it says it resumed or prints
-     * any progress. Keeps the line period up to date meanwhile.
+     * Waits until the attempt prints a progress line of {@code lineStep} or later, or, for step 0
+     * (before the first line), until it runs: it says it resumed or prints any progress. Keeps
+     * the line period up to date meanwhile.
      */
     private void awaitProgress(ForkedJvm jvm, long lineStep) {
         long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
@@ -115,12 +115,13 @@ final class TortureDriver {
             long now = System.nanoTime();
             if (progress.size() > linesSeen) {
                 if (linesSeen > 0) {
-                    linePeriodNanos = (now - lineSeenAt) / (progress.size() - linesSeen);
+                    // Bounded: a pause of the machine must not send the next kill far past its target.
+                    linePeriodNanos = Math.min(MAX_LINE_PERIOD.toNanos(), (now - lineSeenAt) / (progress.size() - linesSeen));
                 }
                 linesSeen = progress.size();
                 lineSeenAt = now;
             }
-            boolean there = lineStep < 0
+            boolean there = lineStep == 0
                     ? !progress.isEmpty() || jvm.stderr().contains(RESUMED)
                     : !progress.isEmpty() && SampleOutput.stepOf(progress.get(progress.size() - 1)) >= lineStep;
             if (there) {

@@ -1,5 +1,6 @@
 package dev.stasis.it;
 
+import java.nio.file.Path;
 import java.util.Random;
 
 /**
@@ -26,7 +27,7 @@ record TortureSettings(int kills, long steps, long seed, int intervalMillis) {
     }
 
     /** The agent options: periodic checkpoints, resume whatever the newest snapshot is. */
-    String agentOptions(java.nio.file.Path snapshots) {
+    String agentOptions(Path snapshots) {
         return "dir=" + snapshots + ",interval=" + intervalMillis + "ms,restore=auto";
     }
 
