@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * Launches the same command again and again and kills each launch ({@code kill -9}) at its planned
@@ -49,6 +50,13 @@ final class TortureDriver {
     private final SnapshotDirectory snapshots;
     /** The sample job prints a progress line every this many steps. */
     private final long stepsPerLine;
+    private final long intervalNanos;
+    private final Random random;
+    /** How far the job has ever got: the furthest step printed, plus the time it ran on after that line. */
+    private long furthestStep;
+    /** This attempt's last progress line, and when it was seen (-1 before any). */
+    private long lastLineStep;
+    private long lastLineSeenAt;
     private int launches;
     /** Time between two progress lines, as last seen: turns the part of a target between two lines into a delay. */
     private long linePeriodNanos = Duration.ofMillis(250).toNanos();
@@ -58,16 +66,25 @@ final class TortureDriver {
         this.work = work;
         this.snapshots = snapshots;
         this.stepsPerLine = Math.max(1, settings.steps() / 100);
+        this.intervalNanos = Duration.ofMillis(settings.intervalMillis()).toNanos();
+        this.random = new Random(settings.seed());
     }
 
     /** Launches an attempt and kills it as {@code kill} says (unless it ends first). */
     Attempt killAt(KillPlan.Kill kill) {
         Optional<String> before = snapshots.newestSnapshotId();
         String name = String.format("attempt-%03d", ++launches);
+        lastLineStep = -1;
         try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
             long launched = System.nanoTime();
             if (kill.duringStartup()) {
                 sleepUntil(launched + Duration.ofMillis(kill.delayMillis()).toNanos(), jvm);
+            } else if (kill.targetStep() <= furthestStep) {
+                // The job has printed this step already and lost what followed its last snapshot:
+                // kill the relaunch soon after it runs again, so that it does not get far past the
+                // target (a progress line is 1 % of the job; kills may be much denser than that).
+                awaitProgress(jvm, 0);
+                sleepUntil(System.nanoTime() + (long) (random.nextDouble() * intervalNanos), jvm);
             } else {
                 // Timed against this attempt's own output: a resumed attempt prints again what came
                 // after its snapshot, so the job is at the target when this attempt gets there.
@@ -79,6 +96,10 @@ final class TortureDriver {
             boolean killed = jvm.isAlive();
             if (killed) {
                 jvm.killHard();
+                if (lastLineStep >= 0) {
+                    double sinceLine = Math.min(1, (System.nanoTime() - lastLineSeenAt) / (double) linePeriodNanos);
+                    furthestStep = Math.max(furthestStep, lastLineStep + (long) (sinceLine * stepsPerLine));
+                }
             } else {
                 jvm.awaitExit(Duration.ofSeconds(10));
             }
@@ -97,8 +118,10 @@ final class TortureDriver {
 
     private Attempt record(String name, KillPlan.Kill kill, Optional<String> before, boolean killed, ForkedJvm jvm) {
         List<String> stdout = jvm.stdoutLines();
-        return new Attempt(name, kill, before, killed, killed ? -1 : jvm.exitCode(), stdout,
+        Attempt attempt = new Attempt(name, kill, before, killed, killed ? -1 : jvm.exitCode(), stdout,
                 jvm.stdoutPartialLine(), jvm.stderr(), snapshots.temporary(), jvm.describe());
+        furthestStep = Math.max(furthestStep, attempt.lastStep());
+        return attempt;
     }
 
     /**
@@ -120,6 +143,8 @@ final class TortureDriver {
                 }
                 linesSeen = progress.size();
                 lineSeenAt = now;
+                lastLineStep = SampleOutput.stepOf(progress.get(progress.size() - 1));
+                lastLineSeenAt = now;
             }
             boolean there = lineStep == 0
                     ? !progress.isEmpty() || jvm.stderr().contains(RESUMED)
