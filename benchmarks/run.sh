@@ -3,7 +3,7 @@
 # About 10 minutes on 2 cores. Run it on a quiet machine: everything else running skews the figures.
 #
 #   benchmarks/run.sh                      # everything
-#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead snapshot checkpoint
+#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead recovery snapshot checkpoint
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
 # JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 java=${JAVA:-java}
-parts=${BENCH_PARTS:-overhead snapshot checkpoint}
+parts=${BENCH_PARTS:-overhead recovery snapshot checkpoint}
 out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)
 report=$out/report.md
 agent=$root/agent/target/stasis-agent.jar
@@ -70,8 +70,14 @@ for part in $parts; do
         checkpoint)
             run_part checkpoint "$agent $samples $harness_jar" "$java" -Dstasis.agent.jar="$agent" -Dstasis.samples.jar="$samples" \
                 -Dbench.report="$report" -cp "$harness_jar" bench.stasis.snapshot.CheckpointHarness ;;
+        recovery)
+            recovery_dir=$(mktemp -d)
+            run_part recovery "$agent $bench_jar" bash -c "{ echo '### What a checkpoint costs after its pause (RecoveryWorkload, interval=5s)'; echo; \
+                \"\$1\" -javaagent:\"\$2\"=dir=\"\$3\",interval=5s -cp \"\$4\" bench.stasis.overhead.RecoveryWorkload; echo; } | tee -a \"\$5\"" \
+                recovery "$java" "$agent" "$recovery_dir" "$bench_jar" "$report"
+            rm -rf "$recovery_dir" ;;
         *)
-            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot and/or checkpoint." >&2
+            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot, checkpoint and/or recovery." >&2
             exit 2 ;;
     esac
 done

@@ -1,5 +1,6 @@
 package dev.stasis.agent;
 
+import dev.stasis.runtime.Compression;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +23,13 @@ import java.util.regex.Pattern;
  * @param keep      how many snapshots to retain
  * @param include   internal-name prefixes ({@code com/acme}) of the classes to instrument; empty = all
  * @param exclude   internal-name prefixes of classes never to instrument; wins over include
+ * @param compression how snapshot data blocks are stored
+ * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
+ *                  runtime starts (it must be the user's own, mode 0600)
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
-                           Duration timeout, int keep, List<String> include, List<String> exclude) {
+                           Duration timeout, int keep, List<String> include, List<String> exclude,
+                           Compression compression, Path key) {
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -34,7 +39,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         CHECKPOINT
     }
 
-    private static final List<String> NAMES = List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude");
+    private static final List<String> NAMES =
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -48,7 +54,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of());
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null);
     }
 
     /**
@@ -83,33 +89,48 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static AgentOptions with(AgentOptions o, String key, String value, Path workingDirectory) throws AgentOptionsException {
+        Path dir = o.directory;
+        String restore = o.restore;
+        Duration interval = o.interval;
+        TermAction onTerm = o.onTerm;
+        Duration timeout = o.timeout;
+        int keep = o.keep;
+        List<String> include = o.include;
+        List<String> exclude = o.exclude;
+        Compression compression = o.compression;
+        Path keyFile = o.key;
         switch (key) {
-            case "dir":
-                return new AgentOptions(directory(value, workingDirectory), o.restore, o.interval, o.onTerm, o.timeout, o.keep, o.include, o.exclude);
-            case "restore":
-                return new AgentOptions(o.directory, restore(value), o.interval, o.onTerm, o.timeout, o.keep, o.include, o.exclude);
-            case "interval":
-                return new AgentOptions(o.directory, o.restore, duration(key, value), o.onTerm, o.timeout, o.keep, o.include, o.exclude);
-            case "onterm":
-                return new AgentOptions(o.directory, o.restore, o.interval, termAction(value), o.timeout, o.keep, o.include, o.exclude);
-            case "timeout":
-                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, duration(key, value), o.keep, o.include, o.exclude);
-            case "keep":
-                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, keep(value), o.include, o.exclude);
-            case "include":
-                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, o.keep, prefixes(key, value), o.exclude);
-            case "exclude":
-                return new AgentOptions(o.directory, o.restore, o.interval, o.onTerm, o.timeout, o.keep, o.include, prefixes(key, value));
-            default:
-                throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
+            case "dir" -> dir = path(key, value, workingDirectory);
+            case "restore" -> restore = restore(value);
+            case "interval" -> interval = duration(key, value);
+            case "onterm" -> onTerm = termAction(value);
+            case "timeout" -> timeout = duration(key, value);
+            case "keep" -> keep = keep(value);
+            case "include" -> include = prefixes(key, value);
+            case "exclude" -> exclude = prefixes(key, value);
+            case "compress" -> compression = compression(value);
+            case "key" -> keyFile = path(key, value, workingDirectory);
+            default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile);
     }
 
-    private static Path directory(String value, Path workingDirectory) throws AgentOptionsException {
+    private static Path path(String key, String value, Path workingDirectory) throws AgentOptionsException {
         try {
             return workingDirectory.resolve(value).normalize();
         } catch (InvalidPathException e) {
-            throw bad("dir", "'" + value + "' is not a usable path (" + e.getReason() + ")");
+            throw bad(key, "'" + value + "' is not a usable path (" + e.getReason() + ")");
+        }
+    }
+
+    private static Compression compression(String value) throws AgentOptionsException {
+        switch (value) {
+            case "lz4":
+                return Compression.LZ4;
+            case "none":
+                return Compression.NONE;
+            default:
+                throw bad("compress", "'" + value + "' is neither lz4 nor none");
         }
     }
 
@@ -190,6 +211,10 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "keep=3";
             case "include":
                 return "include=com.acme;org.example.job";
+            case "compress":
+                return "compress=lz4";
+            case "key":
+                return "key=/etc/stasis/myjob.key";
             default:
                 return "exclude=com.acme.generated";
         }

@@ -12,6 +12,7 @@ import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
 
 import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
@@ -28,7 +29,7 @@ final class AgentStartup {
 
     /**
      * @throws RestoreException when the chosen snapshot must not be resumed; the caller stops the JVM
-     * @throws AgentOptionsException when {@code dir=} cannot be used; the caller stops the JVM
+     * @throws AgentOptionsException when {@code dir=} or {@code key=} cannot be used; the caller stops the JVM
      */
     static void start(AgentOptions options, Instrumentation inst) throws RestoreException, AgentOptionsException {
         StasisRuntime runtime = openRuntime(options);
@@ -45,14 +46,21 @@ final class AgentStartup {
 
     /**
      * A snapshot directory that cannot be used is a bad {@code dir=} value, refused like any other:
-     * running on without checkpoints would, after the next crash, silently start the job over.
+     * running on without checkpoints would, after the next crash, silently start the job over. A key
+     * file that is missing, empty or readable by others is a bad {@code key=}: running unsigned, or
+     * with a key others can read, is not the protection asked for. The runtime checks the key file
+     * before it touches the directory.
      */
     private static StasisRuntime openRuntime(AgentOptions options) throws AgentOptionsException {
         LaunchCommand launch = LaunchCommand.ofThisJvm();
         try {
             return StasisRuntime.portable(new RuntimeConfig(options.directory(), options.restore(),
-                    options.timeout(), options.keep(), launch.mainClass(), launch.arguments()));
+                    options.timeout(), options.keep(), launch.mainClass(), launch.arguments(),
+                    options.compression(), options.key()));
         } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof SnapshotKeyException key) {
+                throw new AgentOptionsException("bad value for option 'key' in -javaagent options: " + key.getMessage());
+            }
             throw new AgentOptionsException(e.getMessage());
         }
     }
@@ -89,7 +97,7 @@ final class AgentStartup {
         try {
             runtime.checkpoint();
         } catch (CheckpointException e) {
-            AgentLog.warn("checkpoint on SIGTERM failed: " + e.getMessage());
+            AgentLog.warn("checkpoint failed: " + e.getMessage() + " (the checkpoint on SIGTERM)");
         }
     }
 }

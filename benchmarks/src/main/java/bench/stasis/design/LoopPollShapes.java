@@ -1,5 +1,8 @@
 package bench.stasis.design;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Which shape of loop poll the instrumenter should generate, measured without the agent: the same
  * loop-carried prefix sum (the case that costs 4x under the agent today) with no poll, with a
- * volatile read on every back-edge (what the instrumenter emits now), with the read guarded by a
- * countdown, and strip-mined (an inner run of at most 4096 iterations without a poll, the poll
+ * volatile read on every back-edge (what the instrumenter emitted first), with the read of a mutable
+ * call site's constant target on every back-edge (what it emits now), with the volatile read guarded
+ * by a countdown, and strip-mined (an inner run of at most 4096 iterations without a poll, the poll
  * between runs). Run it with the command in docs/PERFORMANCE.md; it is not part of the overhead
  * table because no agent is involved.
  */
@@ -28,8 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(2)
 public class LoopPollShapes {
-    /** Stands in for {@code Stasis.pending}; never set, as while no checkpoint runs. */
+    /** The volatile flag the instrumenter used to read; never set, as while no checkpoint runs. */
     static volatile boolean pending;
+    /** What {@code Stasis.isPending()} reads now: the constant target of a mutable call site. */
+    static final MutableCallSite SWITCH = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    static final MethodHandle SWITCH_INVOKER = SWITCH.dynamicInvoker();
     static final int STRIP = 4096;
 
     private long[] values;
@@ -58,6 +65,26 @@ public class LoopPollShapes {
             a[i] += a[i - 1];
         }
         return a[a.length - 1];
+    }
+
+    @Benchmark
+    public long switchPollEveryIteration() {
+        long[] a = fresh();
+        for (int i = 1; i < a.length; i++) {
+            if (switchPending()) {
+                slowPath();
+            }
+            a[i] += a[i - 1];
+        }
+        return a[a.length - 1];
+    }
+
+    private static boolean switchPending() {
+        try {
+            return (boolean) SWITCH_INVOKER.invokeExact();
+        } catch (Throwable impossible) {
+            throw new AssertionError(impossible);
+        }
     }
 
     @Benchmark

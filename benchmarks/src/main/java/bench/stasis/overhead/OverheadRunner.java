@@ -52,7 +52,7 @@ public final class OverheadRunner {
             }
         }
         Reports.publish("### Agent overhead, no checkpoint running (JMH, average time per operation, ± 99.9 % CI)\n\n"
-                + report.render(benchmarkNames()));
+                + report.render(benchmarkNames(System.getProperty("bench.include", ".*"))));
     }
 
     private static Options options(ForkSide side, Path agentJar, Path snapshots) {
@@ -88,11 +88,15 @@ public final class OverheadRunner {
         }
     }
 
-    /** Every benchmark method, so one that failed on both sides still gets a row. */
-    static List<String> benchmarkNames() {
+    /**
+     * Every benchmark method that {@code include} selects, so one that failed on both sides still
+     * gets a row (and one left out by {@code bench.include} is not reported as failed).
+     */
+    static List<String> benchmarkNames(String include) {
         return Arrays.stream(OverheadBenchmark.class.getMethods())
                 .filter(method -> method.isAnnotationPresent(Benchmark.class))
                 .map(method -> method.getName())
+                .filter(name -> name.matches(include))
                 .sorted()
                 .collect(Collectors.toList());
     }

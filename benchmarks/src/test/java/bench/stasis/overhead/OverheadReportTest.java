@@ -67,7 +67,13 @@ class OverheadReportTest {
 
     @Test
     void every_benchmark_method_is_listed_for_the_report() {
-        assertThat(OverheadRunner.benchmarkNames()).containsExactly("arrayPrefixSumLong", "arraySumInt", "fib30",
+        assertThat(OverheadRunner.benchmarkNames(".*")).containsExactly("arrayPrefixSumLong", "arraySumInt", "fib30",
                 "hashMapArrayList", "sat4jPigeonhole", "smallObjectAllocation");
+    }
+
+    @Test
+    void only_the_benchmarks_bench_include_selects_are_listed() {
+        assertThat(OverheadRunner.benchmarkNames("fib30|array.*")).containsExactly("arrayPrefixSumLong", "arraySumInt",
+                "fib30");
     }
 }

@@ -4,7 +4,8 @@ package dev.stasis.rt;
  * What instrumented code calls. This class is on the bootstrap class path so that code in any class
  * loader resolves it, and it uses JDK types only.
  *
- * <p>The hot path is one read of {@link #pending}; everything else is a cold call into the
+ * <p>The hot path is one call of {@link #isPending()}, which the JIT folds to a constant while no
+ * checkpoint runs; everything else is a cold call into the
  * installed {@link Engine}. The protocol, for an instrumented method M:
  * <ul>
  *   <li><b>Entry.</b> {@code if (pending) { Frame f = enter(key); if (f != null) jump to the
@@ -20,15 +21,28 @@ package dev.stasis.rt;
  * </ul>
  */
 public final class Stasis {
-    /**
-     * True while any thread may have to take a slow path: a checkpoint is requested or some thread
-     * is rewinding. Volatile so that a loop polling it sees a request from another thread.
-     */
-    public static volatile boolean pending;
 
     private static volatile Engine engine = Engine.NONE;
 
     private Stasis() {
+    }
+
+    /**
+     * The poll of instrumented code: true while any thread may have to take a slow path (a
+     * checkpoint is requested, or some thread is unwinding or rewinding). Free in compiled code
+     * while false; see {@link PendingSwitch}.
+     */
+    public static boolean isPending() {
+        return PendingSwitch.get();
+    }
+
+    /**
+     * Raises or lowers the flag for every thread; returns once all of them will see it. Each change
+     * deoptimises the compiled instrumented code, so engines change it once per checkpoint, not per
+     * frame.
+     */
+    public static void setPending(boolean pending) {
+        PendingSwitch.set(pending);
     }
 
     /** Installs the runtime's engine; called once by the agent before any class is instrumented. */

@@ -1,8 +1,9 @@
 package dev.stasis.runtime;
 
 /**
- * A snapshot that must not be resumed (changed classes, corrupt file, unknown id). The agent stops
- * the JVM at start with this message rather than run the program from a wrong state.
+ * A snapshot that must not be resumed, and that the user must decide about (changed classes, a
+ * wrong key, a newer format, an unknown or damaged id given with restore=). The agent stops the JVM
+ * at start with this message rather than run the program from a wrong or an older state.
  */
 public class RestoreException extends Exception {
     public RestoreException(String message) {

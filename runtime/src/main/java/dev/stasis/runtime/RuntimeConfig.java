@@ -3,6 +3,7 @@ package dev.stasis.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the engine needs to know from the agent's options.
@@ -13,10 +14,19 @@ import java.util.List;
  * @param keep         how many snapshots to retain (newest first)
  * @param mainClass    the main class of this JVM as the launcher reported it (may be empty)
  * @param arguments    the main arguments as the launcher reported them
+ * @param compression  how snapshot data blocks are stored
+ * @param keyFile      the HMAC-SHA256 key file (owner-only mode), or null to write and accept unsigned snapshots
  */
 public record RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
-                            String mainClass, List<String> arguments) {
+                            String mainClass, List<String> arguments, Compression compression, Path keyFile) {
     public RuntimeConfig {
         arguments = List.copyOf(arguments);
+        Objects.requireNonNull(compression, "compression");
+    }
+
+    /** Uncompressed, unsigned snapshots. */
+    public RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
+                         String mainClass, List<String> arguments) {
+        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, Compression.NONE, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stasis.agent.cli;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotStore;
@@ -14,10 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code list <dir>}: the snapshots in a directory, newest first, and whether each can be resumed. */
+/** {@code list <dir>}: the snapshots in a directory, newest first, and whether each can be resumed (set-aside ones too). */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List the snapshots in a snapshot directory (the agent's dir= option), newest first.")
 final class ListCommand implements Callable<Integer> {
@@ -41,6 +43,10 @@ final class ListCommand implements Callable<Integer> {
             for (SnapshotFile file : store.list()) {
                 rows.add(row(store, file));
             }
+            for (SnapshotFile file : store.listBroken()) {
+                rows.add(brokenRow(file));
+            }
+            rows.sort(Comparator.comparingLong((SnapshotTable.Row row) -> Long.parseLong(row.id())).reversed());
             spec.commandLine().getOut().print(rows.isEmpty() ? "no snapshots in " + directory + System.lineSeparator() : SnapshotTable.format(rows));
             return 0;
         } catch (IOException | RuntimeException e) {
@@ -52,11 +58,24 @@ final class ListCommand implements Callable<Integer> {
     /** A snapshot that cannot be read is still listed: the user needs to see it is there and why it is useless. */
     private static SnapshotTable.Row row(SnapshotStore store, SnapshotFile file) {
         try {
-            Manifest manifest = SnapshotCodec.readManifest(file.path());
+            // list has no key: it checks integrity, not who wrote the file (a resume does, with key=).
+            Manifest manifest = SnapshotCodec.readManifest(file.path(), ReadOptions.defaults().ignoringMac());
             String state = store.isFinished(manifest.runId()) ? "finished" : "resumable";
             return new SnapshotTable.Row(file.id(), Instant.ofEpochMilli(manifest.createdAtMillis()), file.bytes(), state);
         } catch (IOException | RuntimeException e) {
             return new SnapshotTable.Row(file.id(), file.modified(), file.bytes(), "corrupt: " + e.getMessage());
         }
+    }
+
+    /** Set aside by a resume that found it damaged: never resumed again, kept so the user can see why. */
+    private static SnapshotTable.Row brokenRow(SnapshotFile file) {
+        String state = "broken, set aside as " + file.path().getFileName();
+        try {
+            SnapshotCodec.readManifest(file.path(), ReadOptions.defaults().ignoringMac());
+            state += " (it passes its checks now)";
+        } catch (IOException | RuntimeException e) {
+            state += ": " + e.getMessage();
+        }
+        return new SnapshotTable.Row(file.id(), file.modified(), file.bytes(), state);
     }
 }

@@ -6,12 +6,15 @@ import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.HierarchyClassWriter;
 import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.OutputVerifier;
+import dev.stasis.agent.instrument.internal.SaveHelpers;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
@@ -96,6 +99,7 @@ public final class Instrumenter {
         private final String fingerprint;
         private final Map<String, Integer> instrumented = new LinkedHashMap<>();
         private final Map<String, String> skipped = new LinkedHashMap<>();
+        private SaveHelpers saveHelpers;
         private int originalVersion;
         private boolean versionRaised;
 
@@ -124,8 +128,13 @@ public final class Instrumenter {
             if (versionRaised) {
                 work.version = Opcodes.V1_6;
             }
-            for (int i = 0; i < work.methods.size(); i++) {
+            saveHelpers = SaveHelpers.forClass(work.name, work.access, work.version);
+            int originalMethods = work.methods.size();
+            for (int i = 0; i < originalMethods; i++) {
                 rewriteMethod(i);
+            }
+            if (saveHelpers != null) {
+                work.methods.addAll(saveHelpers.methods());
             }
             ClinitPass.addPrologue(work);
             boolean isInterface = (work.access & Opcodes.ACC_INTERFACE) != 0;
@@ -135,7 +144,7 @@ public final class Instrumenter {
             byte[] bytes = writeClass(computeFrames);
             OutputVerifier.Failure failure;
             while (bytes != null
-                    && (failure = OutputVerifier.firstFailure(bytes, instrumented.keySet(), hierarchy)) != null) {
+                    && (failure = OutputVerifier.firstFailure(bytes, keysToVerify(), hierarchy)) != null) {
                 int index = indexOf(failure.name(), failure.descriptor());
                 if (index < 0) {
                     skipped.put(work.name, "stasis: the rewritten " + failure.key() + " does not verify ("
@@ -148,6 +157,15 @@ public final class Instrumenter {
             }
             return new InstrumentationResult(work.name, bytes, fingerprint, Map.copyOf(instrumented),
                     Map.copyOf(skipped));
+        }
+
+        /** The rewritten methods and the save helpers they share: everything this class generated. */
+        private Set<String> keysToVerify() {
+            Set<String> keys = new HashSet<>(instrumented.keySet());
+            if (saveHelpers != null) {
+                saveHelpers.methods().forEach(helper -> keys.add(InstrumentedClasses.key(work.name, helper.name, helper.desc)));
+            }
+            return keys;
         }
 
         private byte[] writeClass(boolean computeFrames) {
@@ -174,7 +192,7 @@ public final class Instrumenter {
                 return;
             }
             try {
-                int points = ContinuationPass.instrument(work.name, method, hierarchy, key);
+                int points = ContinuationPass.instrument(work.name, method, hierarchy, key, saveHelpers);
                 if (points > 0) {
                     instrumented.put(key, points);
                 }

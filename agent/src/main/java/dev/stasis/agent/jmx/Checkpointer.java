@@ -35,6 +35,8 @@ public final class Checkpointer implements CheckpointerMBean {
     }
 
     /**
+     * A failure is told twice with the same words: to the caller, and on the process's stderr as
+     * {@code stasis: checkpoint failed: ...} (whoever asked, the operator of the process sees it).
      * The exception carries only the message, no cause: a cause of a Stasis or Kryo type could not
      * be deserialized by a remote client, which would then show a class-not-found error instead.
      */
@@ -43,12 +45,16 @@ public final class Checkpointer implements CheckpointerMBean {
         try {
             return runtime.checkpoint().snapshotId();
         } catch (CheckpointException e) {
-            throw new IllegalStateException(e.getMessage());
+            throw failed(e.getMessage());
         } catch (RuntimeException | Error e) {
             AgentLog.debug(e);
-            throw new IllegalStateException("checkpoint failed unexpectedly: " + e
-                    + "; the application runs on, details with -Dstasis.debug=true in the process");
+            throw failed("unexpected " + e + "; the application runs on, details with -Dstasis.debug=true in the process");
         }
+    }
+
+    private static IllegalStateException failed(String reason) {
+        AgentLog.warn("checkpoint failed: " + reason);
+        return new IllegalStateException(reason);
     }
 
     @Override

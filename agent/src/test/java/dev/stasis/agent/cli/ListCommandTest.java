@@ -61,6 +61,29 @@ class ListCommandTest {
     }
 
     @Test
+    void lists_a_snapshot_set_aside_as_broken_in_its_place_with_why() throws IOException {
+        SnapshotStore store = SnapshotStore.open(dir);
+        SnapshotFile older = snapshot(store, "run-a");
+        SnapshotFile damaged = snapshot(store, "run-a");
+        SnapshotFile newer = snapshot(store, "run-a");
+        try (RandomAccessFile f = new RandomAccessFile(damaged.path().toFile(), "rw")) {
+            f.setLength(f.length() - 1);
+        }
+        store.markBroken(damaged);
+
+        int code = StasisCli.run(new PrintWriter(out), new PrintWriter(err), "list", dir.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(1)).startsWith(newer.id() + "  ").endsWith("  resumable");
+        assertThat(lines.get(2)).startsWith(damaged.id() + "  ")
+                .contains("  broken, set aside as snapshot-" + damaged.id() + ".stasis.broken: snapshot " + damaged.path()
+                        + ".broken is unusable at byte offset ");
+        assertThat(lines.get(3)).startsWith(older.id() + "  ").endsWith("  resumable");
+    }
+
+    @Test
     void an_empty_directory_says_there_is_nothing() {
         int code = StasisCli.run(new PrintWriter(out), new PrintWriter(err), "list", dir.toString());
 

@@ -3,7 +3,9 @@ package dev.stasis.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.Stasis;
 import java.io.Serializable;
+import java.lang.reflect.Field;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,41 @@ class CaptureAndRewindTest {
         assertThat(report.captures()).isEqualTo(report.polls());
         assertThat(report.points()).anyMatch(point -> point.startsWith("dev/stasis/agent/instrument/targets/"
                 + "LoopsTarget.run()Ljava/lang/String; @") && !point.endsWith("@0"));
+    }
+
+    @Test
+    void rewinds_counted_loops_of_every_shape_with_bounds_at_the_edges_of_the_int_range() throws Exception {
+        Rewinding.Report report = Rewinding.sweep("CountedLoopsTarget", 300);
+
+        assertThat(report.captures()).isEqualTo(Math.min(report.polls(), 300));
+        // One poll per back-edge: about 130,000 of them.
+        assertThat(report.polls()).isGreaterThan(100_000);
+        assertThat(report.points()).anyMatch(point -> point.contains("CountedLoopsTarget.run()") && !point.endsWith("@0"));
+    }
+
+    @Test
+    void unwinds_through_callers_the_jit_compiled_while_no_checkpoint_ran() throws Exception {
+        String expected = Rewinding.run(Class.forName(InstrumentingLoader.TARGETS + "CompiledStackTarget"));
+        Class<?> target = Rewinding.instrumented("CompiledStackTarget");
+        Field atBottom = target.getField("atBottom");
+        for (int i = 0; i < 30_000; i++) {
+            assertThat(Rewinding.run(target)).isEqualTo(expected);
+        }
+        for (CaptureEngine.Mode mode : CaptureEngine.Mode.values()) {
+            // The capture starts at the loop poll of bottom(), under 42 frames compiled long ago.
+            atBottom.set(null, (Runnable) () -> Rewinding.ENGINE.arm(1, mode));
+            String first = Rewinding.run(target);
+            atBottom.set(null, (Runnable) () -> { });
+            assertThat(Rewinding.ENGINE.captured()).as("frames captured (%s)", mode).hasSize(43);
+            if (mode == CaptureEngine.Mode.RELAUNCH) {
+                assertThat(first).isNull();
+                Rewinding.ENGINE.rewindCaptured();
+                first = Rewinding.run(target);
+            }
+            Rewinding.ENGINE.disarm();
+            assertThat(first).as("result after a capture through compiled frames (%s)", mode).isEqualTo(expected);
+            assertThat(Stasis.isPending()).as("pending lowered again (%s)", mode).isFalse();
+        }
     }
 
     @Test

@@ -39,12 +39,12 @@ final class CaptureEngine implements Engine {
         captured.clear();
         rewinding = null;
         unwinding = false;
-        Stasis.pending = true;
+        Stasis.setPending(true);
     }
 
     void disarm() {
         captureAt = -1;
-        Stasis.pending = false;
+        Stasis.setPending(false);
     }
 
     /** Starts rewinding the recorded frames: the next call of the entry method restores them. */
@@ -52,7 +52,7 @@ final class CaptureEngine implements Engine {
         Deque<Frame> bottomFirst = new ArrayDeque<>();
         captured.forEach(bottomFirst::addFirst);
         rewinding = bottomFirst;
-        Stasis.pending = true;
+        Stasis.setPending(true);
     }
 
     int polls() {
@@ -82,7 +82,7 @@ final class CaptureEngine implements Engine {
         }
         if (rewinding.isEmpty()) {
             rewinding = null;
-            Stasis.pending = false;
+            Stasis.setPending(false);
         }
         return frame;
     }
@@ -143,7 +143,7 @@ final class CaptureEngine implements Engine {
             rewindCaptured();
             return true;
         }
-        Stasis.pending = false;
+        Stasis.setPending(false);
         return false;
     }
 

@@ -1,6 +1,7 @@
 package dev.stasis.agent.jmx;
 
 import dev.stasis.agent.testing.FakeRuntime;
+import dev.stasis.agent.testing.StderrCapture;
 import org.junit.jupiter.api.Test;
 
 import javax.management.InstanceAlreadyExistsException;
@@ -45,12 +46,16 @@ class CheckpointerTest {
     void failed_checkpoint_reaches_the_client_as_a_jdk_exception_with_the_message_only() throws Exception {
         Checkpointer.register(new FakeRuntime().failingWith("thread main holds a lock in com.acme.Job.run"), server);
 
-        assertThatThrownBy(() -> server.invoke(Checkpointer.NAME, "checkpoint", new Object[0], new String[0]))
-                .isInstanceOf(RuntimeMBeanException.class)
-                .cause()
-                .isExactlyInstanceOf(IllegalStateException.class)
-                .hasMessage("thread main holds a lock in com.acme.Job.run")
-                .hasNoCause();
+        try (StderrCapture err = new StderrCapture()) {
+            assertThatThrownBy(() -> server.invoke(Checkpointer.NAME, "checkpoint", new Object[0], new String[0]))
+                    .isInstanceOf(RuntimeMBeanException.class)
+                    .cause()
+                    .isExactlyInstanceOf(IllegalStateException.class)
+                    .hasMessage("thread main holds a lock in com.acme.Job.run")
+                    .hasNoCause();
+            assertThat(err.text()).as("the process's own log")
+                    .isEqualTo("stasis: checkpoint failed: thread main holds a lock in com.acme.Job.run" + System.lineSeparator());
+        }
         assertThat(server.getAttribute(Checkpointer.NAME, "LastError")).isEqualTo("thread main holds a lock in com.acme.Job.run");
     }
 
@@ -67,9 +72,12 @@ class CheckpointerTest {
         Checkpointer.register(new FakeRuntime().crashingWith(new UnsupportedOperationException("not yet")), server);
         CheckpointerMBean proxy = JMX.newMBeanProxy(server, Checkpointer.NAME, CheckpointerMBean.class);
 
-        assertThatThrownBy(proxy::checkpoint).isExactlyInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("checkpoint failed unexpectedly: java.lang.UnsupportedOperationException: not yet")
-                .hasNoCause();
+        try (StderrCapture err = new StderrCapture()) {
+            assertThatThrownBy(proxy::checkpoint).isExactlyInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("unexpected java.lang.UnsupportedOperationException: not yet; the application runs on")
+                    .hasNoCause();
+            assertThat(err.text()).startsWith("stasis: checkpoint failed: unexpected java.lang.UnsupportedOperationException");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.stasis.agent.options;
 import dev.stasis.agent.AgentOptions;
 import dev.stasis.agent.AgentOptions.TermAction;
 import dev.stasis.agent.AgentOptionsException;
+import dev.stasis.runtime.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +37,33 @@ class AgentOptionsTest {
         assertThat(o.keep()).isEqualTo(3);
         assertThat(o.include()).isEmpty();
         assertThat(o.exclude()).isEmpty();
+        assertThat(o.compression()).isEqualTo(Compression.NONE);
+        assertThat(o.key()).as("unsigned snapshots unless a key is given").isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"lz4,LZ4", "none,NONE"})
+    void compress_is_lz4_or_none(String value, Compression expected) throws Exception {
+        assertThat(parse("compress=" + value).compression()).isEqualTo(expected);
+    }
+
+    @Test
+    void compress_other_than_lz4_or_none_is_refused() {
+        assertThatThrownBy(() -> parse("compress=zstd"))
+                .hasMessage("bad value for option 'compress' in -javaagent options: 'zstd' is neither lz4 nor none; e.g. compress=lz4");
+    }
+
+    @Test
+    void key_is_a_path_resolved_against_the_working_directory() throws Exception {
+        assertThat(parse("key=secrets/job.key").key()).isEqualTo(Path.of("/work/app/secrets/job.key"));
+        assertThat(parse("key=/etc/stasis/job.key").key()).isEqualTo(Path.of("/etc/stasis/job.key"));
+    }
+
+    @Test
+    void key_that_is_not_a_path_is_refused() {
+        assertThatThrownBy(() -> parse("key=a\u0000b"))
+                .hasMessageStartingWith("bad value for option 'key' in -javaagent options: 'a\u0000b' is not a usable path")
+                .hasMessageEndingWith("; e.g. key=/etc/stasis/myjob.key");
     }
 
     @Test
@@ -86,9 +114,9 @@ class AgentOptionsTest {
 
     @Test
     void several_options_combine_and_tolerate_spaces() throws Exception {
-        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5");
+        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5,compress=lz4,key=/k");
         assertThat(o).isEqualTo(new AgentOptions(Path.of("/d"), "never", Duration.ofMinutes(1), TermAction.CHECKPOINT,
-                Duration.ofSeconds(2), 5, List.of(), List.of()));
+                Duration.ofSeconds(2), 5, List.of(), List.of(), Compression.LZ4, Path.of("/k")));
     }
 
     @ParameterizedTest
@@ -98,7 +126,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key");
     }
 
     @Test
@@ -109,7 +137,8 @@ class AgentOptionsTest {
 
     @ParameterizedTest
     @CsvSource({"dir,dir=/var/lib/myjob", "restore,restore=never", "interval,interval=30s", "onterm,onterm=checkpoint",
-            "timeout,timeout=10s", "keep,keep=3", "include,include=com.acme;org.example.job", "exclude,exclude=com.acme.generated"})
+            "timeout,timeout=10s", "keep,keep=3", "include,include=com.acme;org.example.job", "exclude,exclude=com.acme.generated",
+            "compress,compress=lz4", "key,key=/etc/stasis/myjob.key"})
     void option_without_value_is_refused_with_an_example(String key, String example) {
         assertThatThrownBy(() -> parse(key)).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);
         assertThatThrownBy(() -> parse(key + "=")).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);

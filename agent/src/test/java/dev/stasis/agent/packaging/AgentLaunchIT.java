@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -52,7 +53,7 @@ class AgentLaunchIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("stasis: unknown option 'foo' in -javaagent options; valid options: "
-                + "dir, restore, interval, onterm, timeout, keep, include, exclude" + System.lineSeparator());
+                + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key" + System.lineSeparator());
     }
 
     @ParameterizedTest
@@ -107,6 +108,25 @@ class AgentLaunchIT {
         assertThat(r.stdout()).as("the program must not start without the snapshots it was asked to keep").isEmpty();
         assertThat(r.stderr()).startsWith("stasis: cannot open the snapshot directory ")
                 .contains("taken", "dir=").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void a_key_file_others_can_read_stops_the_launch_with_exit_code_2_and_says_chmod_600(String java) throws Exception {
+        JavaRun.compile(dir, "Hello", HELLO);
+        Path key = dir.resolve("job.key");
+        Files.write(key, new byte[32]);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+        JavaRun.Result r = JavaRun.run(dir, List.of(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=key=job.key",
+                "-cp", dir.toString(), "Hello"));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+        assertThat(r.stdout()).as("the program must not run without the protection it asked for").isEmpty();
+        assertThat(r.stderr()).isEqualTo("stasis: bad value for option 'key' in -javaagent options: key file "
+                + key.toRealPath() + " has mode rw-r--r-- (0644): group or others may use it, and a key anyone else can"
+                + " read lets them forge snapshots; run chmod 600 " + key.toRealPath() + System.lineSeparator());
+        assertThat(Files.exists(dir.resolve(".stasis"))).as("refused before the snapshot directory is created").isFalse();
     }
 
     @ParameterizedTest

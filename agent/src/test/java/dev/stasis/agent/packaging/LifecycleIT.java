@@ -1,6 +1,10 @@
 package dev.stasis.agent.packaging;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
+import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
+import dev.stasis.runtime.internal.snapshot.SnapshotKey;
+import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +22,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +43,8 @@ class LifecycleIT {
 
     private static final String WORKER = """
             public class Worker {
+                static String padding = "compressible ".repeat(2000);
+
                 public static void main(String[] args) throws Exception {
                     System.out.println("ready");
                     if (args.length > 0 && args[0].equals("exit")) {
@@ -90,9 +97,13 @@ class LifecycleIT {
      * program printed by then ("ready" would mean main started over instead of continuing).
      */
     private String relaunchResumed(String java) throws Exception {
+        return relaunchResumed(java, "");
+    }
+
+    private String relaunchResumed(String java, String options) throws Exception {
         process.destroyForcibly().waitFor();
         Path stdout = dir.resolve("stdout-resumed.txt");
-        process = new ProcessBuilder(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=dir=" + snapshots,
+        process = new ProcessBuilder(java, "-javaagent:" + JavaRun.agentJar().toAbsolutePath() + "=dir=" + snapshots + options,
                 "-cp", dir.toString(), "Worker", "wait")
                 .redirectOutput(stdout.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -168,6 +179,30 @@ class LifecycleIT {
         assertThat(files("snapshot-")).hasSize(1);
 
         String printed = relaunchResumed(java);
+        assertThat(stderr()).startsWith("stasis: resumed from snapshot ");
+        assertThat(printed).as("main continued, not restarted").isEmpty();
+        assertThat(process.isAlive()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void lz4_compressed_snapshots_signed_with_a_key_are_written_and_resumed_by_the_shaded_agent(String java) throws Exception {
+        Path key = dir.resolve("job.key");
+        Files.write(key, "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        String options = ",compress=lz4,key=" + key;
+        start(java, ",onterm=checkpoint" + options, "wait");
+
+        signal("TERM");
+
+        assertThat(exitCode()).as(stderr()).isEqualTo(143);
+        assertThat(files("snapshot-")).hasSize(1);
+        VerifiedSnapshot written = SnapshotCodec.verify(snapshots.resolve(files("snapshot-").get(0)),
+                ReadOptions.defaults().withKey(SnapshotKey.load(key)));
+        assertThat(written.authenticated()).isTrue();
+        assertThat(written.compressedBlocks()).as("the padding static compresses").isEqualTo(written.blocks()).isPositive();
+
+        String printed = relaunchResumed(java, options);
         assertThat(stderr()).startsWith("stasis: resumed from snapshot ");
         assertThat(printed).as("main continued, not restarted").isEmpty();
         assertThat(process.isAlive()).isTrue();

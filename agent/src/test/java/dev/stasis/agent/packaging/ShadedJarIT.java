@@ -14,9 +14,10 @@ import java.util.jar.JarFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** An application with its own ASM, Byte Buddy, Kryo or picocli must never meet ours. */
+/** An application with its own ASM, Byte Buddy, Kryo, lz4-java or picocli must never meet ours. */
 class ShadedJarIT {
-    private static final List<String> UNRELOCATED = List.of("org/objectweb/asm/", "net/bytebuddy/", "com/esotericsoftware/", "org/objenesis/");
+    private static final List<String> UNRELOCATED =
+            List.of("org/objectweb/asm/", "net/bytebuddy/", "com/esotericsoftware/", "org/objenesis/", "net/jpountz/");
 
     private static List<String> classEntries(JarFile jar) {
         List<String> names = new ArrayList<>();
@@ -47,6 +48,7 @@ class ShadedJarIT {
                     .anyMatch(n -> n.startsWith("dev/stasis/shaded/esotericsoftware/minlog/"))
                     .anyMatch(n -> n.startsWith("dev/stasis/shaded/esotericsoftware/reflectasm/"))
                     .anyMatch(n -> n.startsWith("dev/stasis/shaded/objenesis/"))
+                    .anyMatch(n -> n.startsWith("dev/stasis/shaded/jpountz/lz4/"))
                     .anyMatch(n -> n.startsWith("dev/stasis/shaded/picocli/"));
         }
     }
@@ -70,6 +72,16 @@ class ShadedJarIT {
                 referencesUnrelocated(jar, name).forEach(p -> offenders.add(name + " -> " + p));
             }
             assertThat(offenders).isEmpty();
+        }
+    }
+
+    @Test
+    void lz4_native_libraries_are_left_out_since_only_its_pure_java_instance_is_used() throws IOException {
+        try (JarFile jar = new JarFile(JavaRun.agentJar().toFile())) {
+            List<String> natives = Collections.list(jar.entries()).stream().map(JarEntry::getName)
+                    .filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll") || n.endsWith(".jnilib"))
+                    .toList();
+            assertThat(natives).isEmpty();
         }
     }
 

@@ -13,8 +13,12 @@ import dev.stasis.runtime.internal.capture.SnapshotWriter;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.restore.SnapshotSource;
 import dev.stasis.runtime.internal.restore.StartupRestore;
+import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
+import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.SnapshotWarmUp;
+import dev.stasis.runtime.internal.store.HaltAtCommitPoint;
 import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotFiles;
 import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class PortableRuntime implements StasisRuntime {
     private final RuntimeConfig config;
     private final SnapshotStore store;
+    private final SnapshotSettings settings;
     private final PortableEngine engine;
     private final CheckpointCoordinator coordinator;
     private final SnapshotWriter writer;
@@ -39,37 +44,45 @@ public final class PortableRuntime implements StasisRuntime {
     private volatile long lastSnapshotBytes;
     private volatile String lastError;
 
-    private PortableRuntime(RuntimeConfig config, SnapshotStore store, InstrumentedClasses registry) {
+    private PortableRuntime(RuntimeConfig config, SnapshotStore store, SnapshotSettings settings, InstrumentedClasses registry) {
         this.config = config;
         this.store = store;
+        this.settings = settings;
         this.engine = new PortableEngine(registry);
         this.coordinator = new CheckpointCoordinator(engine, ApplicationThreads.ofJvm());
-        this.writer = new SnapshotWriter(store, registry);
+        this.writer = new SnapshotWriter(store, registry, settings);
         this.mainThread = ApplicationThreads.mainThread();
     }
 
     /**
-     * Opens the store and installs the engine. Call on the main thread ({@code premain}).
+     * Checks the key file, opens the store and installs the engine. Call on the main thread ({@code premain}).
      *
-     * @throws UncheckedIOException when the snapshot directory cannot be opened
+     * @throws UncheckedIOException when the key file must not be used (its cause a {@link SnapshotKeyException})
+     *                              or the snapshot directory cannot be opened
      */
     public static StasisRuntime create(RuntimeConfig config) {
+        SnapshotSettings settings;
+        try {
+            settings = SnapshotSettings.load(config.compression(), config.keyFile());
+        } catch (SnapshotKeyException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         SnapshotStore store;
         try {
-            store = SnapshotStore.open(config.directory());
+            store = SnapshotStore.open(config.directory(), HaltAtCommitPoint.wrapIfRequested(SnapshotFiles.nio()));
         } catch (IOException e) {
             String reason = String.valueOf(e.getMessage());
             throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": " + reason
                     + (reason.contains("dir=") ? "" : "; choose a writable directory with dir=PATH"), e);
         }
-        PortableRuntime runtime = new PortableRuntime(config, store, InstrumentedClasses.global());
+        PortableRuntime runtime = new PortableRuntime(config, store, settings, InstrumentedClasses.global());
         Stasis.install(runtime.engine);
         return runtime;
     }
 
     @Override
     public Optional<String> restoreAtStartup() throws RestoreException {
-        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store), engine,
+        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store, settings.readOptions()), engine,
                 ClassLoader.getSystemClassLoader(), System.err).restore(config.restore(), config.mainClass());
         resumed.ifPresent(r -> {
             runId = r.runId();
@@ -77,7 +90,7 @@ public final class PortableRuntime implements StasisRuntime {
         });
         if (resumed.isEmpty()) {
             // A resume has just run the codec; a fresh start has not, so its first checkpoint would pay for it.
-            SnapshotWarmUp.startInBackground();
+            SnapshotWarmUp.startInBackground(settings.warmUpOptions());
         }
         return resumed.map(StartupRestore.Resumed::snapshotId);
     }

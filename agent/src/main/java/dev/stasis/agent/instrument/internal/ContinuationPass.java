@@ -30,7 +30,8 @@ import org.objectweb.asm.tree.analysis.Frame;
  * docs/ARCHITECTURE.md): an entry poll, a poll per loop header, a check after every call that may
  * reach instrumented code, and, appended after the original code, the cold blocks that save a point
  * into a {@code dev.stasis.rt.Frame} and restore it. The hot path of every point is
- * {@code getstatic Stasis.pending; ifne cold}.
+ * {@code invokestatic Stasis.isPending(); ifne cold}, which the JIT folds away while no checkpoint
+ * runs.
  */
 public final class ContinuationPass {
     /** A continuation point: its state, where restoring it resumes, and its cold block. */
@@ -43,6 +44,7 @@ public final class ContinuationPass {
     private final MethodNode method;
     private final ClassHierarchy hierarchy;
     private final String key;
+    private final SaveHelpers saveHelpers;
     private final List<Point> points = new ArrayList<>();
     private final LabelNode body = new LabelNode();
     private final LabelNode entrySlow = new LabelNode();
@@ -52,8 +54,10 @@ public final class ContinuationPass {
     private int frameLocal;
     private int spillBase;
 
-    private ContinuationPass(String owner, MethodNode method, ClassHierarchy hierarchy, String key) {
+    private ContinuationPass(String owner, MethodNode method, ClassHierarchy hierarchy, String key,
+            SaveHelpers saveHelpers) {
         this.owner = owner;
+        this.saveHelpers = saveHelpers;
         this.method = method;
         this.hierarchy = hierarchy;
         this.key = key;
@@ -62,11 +66,12 @@ public final class ContinuationPass {
     /**
      * Rewrites {@code method} in place and returns its number of points, or 0 when it has neither a
      * call point nor a loop and is left untouched. On an exception the method may be half rewritten:
-     * callers work on a copy.
+     * callers work on a copy. Saves go through {@code saveHelpers} (the class's, shared by its
+     * methods) when it is not null.
      */
-    public static int instrument(String owner, MethodNode method, ClassHierarchy hierarchy, String key)
-            throws UninstrumentableException, AnalyzerException {
-        return new ContinuationPass(owner, method, hierarchy, key).run();
+    public static int instrument(String owner, MethodNode method, ClassHierarchy hierarchy, String key,
+            SaveHelpers saveHelpers) throws UninstrumentableException, AnalyzerException {
+        return new ContinuationPass(owner, method, hierarchy, key, saveHelpers).run();
     }
 
     private int run() throws UninstrumentableException, AnalyzerException {
@@ -102,7 +107,7 @@ public final class ContinuationPass {
         List<PointState> headerStates = statesAt(headers, frames, live);
         List<PointState> callStates = statesAt(callLabels, frames, live);
         frameLocal = method.maxLocals;
-        spillBase = frameLocal + 1;
+        spillBase = frameLocal + 1 + FrameCodeGenerator.ARRAY_LOCALS;
 
         // Generate: point 0, then loop headers, then calls, in instruction order.
         addEntryPoint();
@@ -136,7 +141,7 @@ public final class ContinuationPass {
         cold.add(new JumpInsnNode(Opcodes.IFNONNULL, dispatch));
         cold.add(FrameCodeGenerator.callStasis("poll", "()Z"));
         cold.add(new JumpInsnNode(Opcodes.IFEQ, body));
-        cold.add(FrameCodeGenerator.save(state, key, 0, frameLocal, spillBase, unwind));
+        cold.add(save(state, 0));
         points.add(new Point(state, body, cold));
     }
 
@@ -144,7 +149,7 @@ public final class ContinuationPass {
     private void addLoopPoint(LabelNode header, PointState state) {
         LabelNode cont = new LabelNode();
         InsnList cold = guardedSlowPath(header, cont, "poll");
-        cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
+        cold.add(save(state, points.size()));
         points.add(new Point(state, cont, cold));
     }
 
@@ -159,12 +164,12 @@ public final class ContinuationPass {
         if (resultSize > 0) {
             cold.add(new InsnNode(resultSize == 2 ? Opcodes.POP2 : Opcodes.POP));
         }
-        cold.add(FrameCodeGenerator.save(state, key, points.size(), frameLocal, spillBase, unwind));
+        cold.add(save(state, points.size()));
         points.add(new Point(state, callLabel, cold));
     }
 
     /**
-     * Puts the hot check ({@code pending}, then {@code next}) right after {@code anchor} and returns
+     * Puts the hot check ({@code isPending()}, then {@code next}) right after {@code anchor} and returns
      * the start of its cold block: {@code Stasis.<decision>()}, back to {@code next} when false. The
      * caller appends what saving the point takes.
      */
@@ -178,6 +183,16 @@ public final class ContinuationPass {
         cold.add(FrameCodeGenerator.callStasis(decision, "()Z"));
         cold.add(new JumpInsnNode(Opcodes.IFEQ, next));
         return cold;
+    }
+
+    /** Saves a point through the class's helper when it can, inline otherwise; then unwinds. */
+    private InsnList save(PointState state, int point) {
+        InsnList viaHelper = saveHelpers == null ? null : saveHelpers.save(state, key, point, frameLocal);
+        if (viaHelper == null) {
+            return FrameCodeGenerator.save(state, key, point, frameLocal, spillBase, unwind);
+        }
+        viaHelper.add(new JumpInsnNode(Opcodes.GOTO, unwind));
+        return viaHelper;
     }
 
     /** {@code frame = Stasis.enter(key)}, leaving the frame on the stack for the null test that follows. */
@@ -213,8 +228,8 @@ public final class ContinuationPass {
         cold.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
         for (int k = 0; k < restores.length; k++) {
             cold.add(restores[k]);
-            cold.add(FrameCodeGenerator.restore(points.get(k).state(), frameLocal, points.get(k).resume(),
-                    this::castable));
+            cold.add(FrameCodeGenerator.restore(points.get(k).state(), frameLocal, frameLocal + 1,
+                    points.get(k).resume(), this::castable));
         }
         cold.add(bad);
         cold.add(FrameCodeGenerator.fail("stasis: cannot rewind " + key + ": the runtime handed no frame or a frame"

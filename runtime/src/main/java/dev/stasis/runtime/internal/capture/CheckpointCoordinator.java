@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Frame;
 import dev.stasis.runtime.CheckpointException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -60,8 +61,7 @@ public final class CheckpointCoordinator {
             throw new CheckpointException("checkpoint interrupted while waiting for thread " + main.getName()
                     + "; the program runs on");
         } catch (Exception | Error e) {
-            throw new CheckpointException("checkpoint failed: " + e + "; the program runs on and the previous "
-                    + "snapshots are intact", e);
+            throw new CheckpointException(reasonOf(e) + "; the program runs on and the previous snapshots are intact", e);
         } finally {
             // Cancel first, so a thread that has not claimed the request never will; then withdraw and
             // release, so a parked thread (or one about to park) rewinds and nobody captures it again.
@@ -71,6 +71,11 @@ public final class CheckpointCoordinator {
             engine.withdraw(request);
             request.release();
         }
+    }
+
+    /** An I/O error's message says what failed where (the writer adds the snapshot and directory); anything else needs its type. */
+    private static String reasonOf(Throwable e) {
+        return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void awaitParked(CaptureRequest request, Duration timeout) throws CheckpointException, InterruptedException {

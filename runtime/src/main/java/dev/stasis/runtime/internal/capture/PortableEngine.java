@@ -161,7 +161,7 @@ public final class PortableEngine implements Engine {
             }
             CaptureRequest created = new CaptureRequest(target);
             request = created;
-            Stasis.pending = true;
+            Stasis.setPending(true);
             return created;
         }
     }
@@ -182,7 +182,7 @@ public final class PortableEngine implements Engine {
         slot.rewindDepth = bottomFirst.size();
         synchronized (pendingLock) {
             rewindingThreads++;
-            Stasis.pending = true;
+            Stasis.setPending(true);
         }
     }
 
@@ -196,6 +196,6 @@ public final class PortableEngine implements Engine {
     }
 
     private void refreshPending() {
-        Stasis.pending = request != null || rewindingThreads > 0;
+        Stasis.setPending(request != null || rewindingThreads > 0);
     }
 }

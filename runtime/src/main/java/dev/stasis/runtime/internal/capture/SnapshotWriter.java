@@ -6,10 +6,15 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.UncapturableObjectException;
+import dev.stasis.runtime.internal.snapshot.WriteOptions;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotStore;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,15 +28,23 @@ public final class SnapshotWriter {
 
     private final SnapshotStore store;
     private final InstrumentedClasses registry;
+    private final SnapshotSettings settings;
 
     public SnapshotWriter(SnapshotStore store, InstrumentedClasses registry) {
+        this(store, registry, SnapshotSettings.plain());
+    }
+
+    /** {@code settings}: compression and signing (compress=, key=). */
+    public SnapshotWriter(SnapshotStore store, InstrumentedClasses registry, SnapshotSettings settings) {
         this.store = store;
         this.registry = registry;
+        this.settings = settings;
     }
 
     /** Called while {@code thread} is parked: nothing in the graph changes under the writer. */
     public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst)
             throws Exception {
+        WriteOptions options = settings.writeOptions();
         List<ClassStatics> statics = new ArrayList<>();
         List<String> initialised = new ArrayList<>();
         for (Class<?> type : restorableClasses(initOrder)) {
@@ -50,8 +63,23 @@ public final class SnapshotWriter {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
                 registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()));
-        return StasisThreads.call("snapshot-writer",
-                () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content)));
+        try {
+            return StasisThreads.call("snapshot-writer",
+                    () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)));
+        } catch (UncapturableObjectException e) {
+            throw e; // its message already names the object and its path from a root
+        } catch (IOException e) {
+            throw new IOException("could not write snapshot " + id + " to " + store.directory() + ": " + reasonOf(e), e);
+        }
+    }
+
+    /** NIO's messages name the file but not always the problem (a NoSuchFileException's is the path alone). */
+    private static String reasonOf(IOException e) {
+        if (e instanceof FileSystemException fs) {
+            return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": "
+                    + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Only class-path classes can be found again by a relaunched JVM; each class once. */

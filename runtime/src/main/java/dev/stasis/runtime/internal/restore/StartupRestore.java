@@ -8,6 +8,7 @@ import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.store.SnapshotFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -93,12 +94,20 @@ public final class StartupRestore {
         try {
             return StasisThreads.call("restore-reader", () -> source.readContent(chosen.file(), loader));
         } catch (IOException e) {
-            throw new RestoreException("snapshot " + chosen.manifest().snapshotId() + " cannot be read ("
-                    + chosen.file().path() + "): " + e.getMessage() + ". Choose another snapshot, or start fresh "
-                    + "with restore=never.", e);
+            throw new UnusableSnapshot(chosen.file(), e).refusedWhileRestoring(source.directory(), othersThan(chosen.file()));
         } catch (Exception | Error e) {
             throw new RestoreException("snapshot " + chosen.manifest().snapshotId() + " could not be restored ("
                     + chosen.file().path() + "): " + e, e);
+        }
+    }
+
+    /** For the refusal message only: a failure to list leaves the ids out, it does not hide the refusal. */
+    private List<String> othersThan(SnapshotFile chosen) {
+        try {
+            return SnapshotChooser.ids(source.list().stream().filter(file -> !file.id().equals(chosen.id()))
+                    .collect(Collectors.toList()));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
         }
     }
 

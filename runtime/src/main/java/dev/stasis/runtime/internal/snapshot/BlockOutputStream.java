@@ -1,27 +1,34 @@
 package dev.stasis.runtime.internal.snapshot;
 
+import dev.stasis.runtime.Compression;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
 
 /**
- * Frames the data section into blocks {@code [u32 length][payload][u32 CRC32C(length, payload)]},
- * ends it with a zero-length block and the trailer (total length, CRC32C of all payload, end
- * magic). Per-block checksums let a reader name the damaged region and refuse it before any of
- * its bytes reach the deserializer.
+ * Frames the payload into data blocks {@code [u32 stored length][u8 encoding][u32 raw length]
+ * [stored bytes][u32 CRC32C]} (see {@link BlockChecksum}) and ends them with a zero stored length.
+ * With LZ4 a block is stored compressed only when that makes it smaller. Per-block checksums let a
+ * reader name the damaged region and refuse it before any of its bytes are decompressed or reach
+ * the deserializer.
  */
 final class BlockOutputStream extends OutputStream {
     private final DataOutputStream out;
-    private final byte[] block = new byte[SnapshotLayout.BLOCK_BYTES];
-    private final CRC32C blockCrc = new CRC32C();
-    private final CRC32C dataCrc = new CRC32C();
+    private final byte[] block;
+    private final LZ4Compressor compressor;
+    private final byte[] compressed;
+    private final BlockChecksum checksum = new BlockChecksum();
     private int filled;
-    private long dataBytes;
+    private long rawBytes;
+    private int blocks;
     private boolean finished;
 
-    BlockOutputStream(DataOutputStream out) {
+    BlockOutputStream(DataOutputStream out, int blockBytes, Compression compression) {
         this.out = out;
+        this.block = new byte[blockBytes];
+        this.compressor = compression == Compression.LZ4 ? Lz4Blocks.compressor() : null;
+        this.compressed = compressor == null ? null : new byte[compressor.maxCompressedLength(blockBytes)];
     }
 
     @Override
@@ -46,40 +53,47 @@ final class BlockOutputStream extends OutputStream {
         }
     }
 
-    /** Writes the last block, the end block and the trailer; the underlying stream stays open. */
+    /** Writes the last block and the end marker; the underlying stream stays open. */
     void finish() throws IOException {
         if (finished) {
             return;
         }
         emitBlock();
         out.writeInt(0);
-        out.writeLong(dataBytes);
-        out.writeInt((int) dataCrc.getValue());
-        out.write(SnapshotLayout.END_MAGIC);
-        out.flush();
         finished = true;
+    }
+
+    long rawBytes() {
+        return rawBytes;
+    }
+
+    int blocks() {
+        return blocks;
     }
 
     private void emitBlock() throws IOException {
         if (filled == 0) {
             return;
         }
-        blockCrc.reset();
-        updateWithInt(blockCrc, filled);
-        blockCrc.update(block, 0, filled);
-        dataCrc.update(block, 0, filled);
+        byte encoding = SnapshotLayout.ENCODING_RAW;
+        byte[] stored = block;
+        int storedLength = filled;
+        if (compressor != null) {
+            int n = compressor.compress(block, 0, filled, compressed, 0, compressed.length);
+            if (n < filled) {
+                encoding = SnapshotLayout.ENCODING_LZ4;
+                stored = compressed;
+                storedLength = n;
+            }
+        }
+        out.writeInt(storedLength);
+        out.writeByte(encoding);
         out.writeInt(filled);
-        out.write(block, 0, filled);
-        out.writeInt((int) blockCrc.getValue());
-        dataBytes += filled;
+        out.write(stored, 0, storedLength);
+        out.writeInt(checksum.of(blocks, storedLength, encoding, filled, stored));
+        rawBytes += filled;
+        blocks++;
         filled = 0;
-    }
-
-    static void updateWithInt(CRC32C crc, int value) {
-        crc.update(value >>> 24);
-        crc.update(value >>> 16);
-        crc.update(value >>> 8);
-        crc.update(value);
     }
 
     /** Flushing mid-block would split blocks at arbitrary places; only {@link #finish} emits. */

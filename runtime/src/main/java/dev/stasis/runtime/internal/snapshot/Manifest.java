@@ -13,6 +13,6 @@ import java.util.Map;
 public record Manifest(int formatVersion, String snapshotId, String runId, long createdAtMillis,
                        String agentVersion, String javaVersion, String mainClass, List<String> arguments,
                        Map<String, String> fingerprints, List<String> initOrder, List<String> threads) {
-    /** The format this agent writes; readers refuse newer ones. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format this agent writes and the only one it reads (docs/FORMAT.md). */
+    public static final int FORMAT_VERSION = 2;
 }

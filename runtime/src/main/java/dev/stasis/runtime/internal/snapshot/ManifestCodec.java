@@ -44,6 +44,34 @@ final class ManifestCodec {
         return bytes.toByteArray();
     }
 
+    /** The names of the classes a snapshot's object graph names, in the manifest's list encoding. */
+    static byte[] encodeClassList(List<String> classNames) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeList(out, classNames);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** @throws IOException with a description of what is malformed (the caller adds file and offset) */
+    static List<String> decodeClassList(byte[] encoded) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
+        try {
+            List<String> names = readList(in);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " unexpected bytes after the class names");
+            }
+            for (String name : names) {
+                if (name == null || name.isEmpty()) {
+                    throw new IOException("an empty class name");
+                }
+            }
+            return names;
+        } catch (EOFException e) {
+            throw new IOException("the class list ends early", e);
+        }
+    }
+
     /** @throws IOException with a description of what is malformed (the caller adds file and offset) */
     static Manifest decode(byte[] encoded) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));

@@ -1,21 +1,29 @@
 package dev.stasis.runtime.internal.snapshot;
 
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import javax.crypto.Mac;
 
-/** Reads a snapshot file front to back, knowing the offset of every byte, so errors can name it. */
-final class PositionedInput implements Closeable {
+/**
+ * Reads a snapshot file front to back, knowing the offset of every byte, so errors can name it,
+ * and feeding every byte it reads to the snapshot's HMAC when there is one.
+ */
+final class PositionedInput {
     private final Path file;
     private final InputStream in;
     private long position;
+    private Mac mac;
 
-    PositionedInput(Path file) throws IOException {
+    /** Reads {@code channel} from {@code start}; never closes it (a snapshot is read twice through one channel). */
+    PositionedInput(Path file, FileChannel channel, long start) throws IOException {
         this.file = file;
-        this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        channel.position(start);
+        this.in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+        this.position = start;
     }
 
     Path file() {
@@ -26,24 +34,47 @@ final class PositionedInput implements Closeable {
         return position;
     }
 
+    /** From now on every byte read is also fed to {@code mac}. */
+    void authenticateWith(Mac mac) {
+        this.mac = mac;
+    }
+
+    /** The HMAC of everything read since {@link #authenticateWith}; later bytes are not fed to it. */
+    byte[] finishMac() {
+        byte[] value = mac.doFinal();
+        mac = null;
+        return value;
+    }
+
     void readFully(byte[] buffer, int offset, int length, String what) throws IOException {
         long start = position;
-        while (length > 0) {
-            int n = in.read(buffer, offset, length);
+        int from = offset;
+        int left = length;
+        while (left > 0) {
+            int n = in.read(buffer, from, left);
             if (n < 0) {
                 throw SnapshotFormatException.at(file, position,
                         "file is truncated: it ends inside " + what + " that starts at offset " + start);
             }
             position += n;
-            offset += n;
-            length -= n;
+            from += n;
+            left -= n;
+        }
+        if (mac != null) {
+            mac.update(buffer, offset, length);
         }
     }
 
     int readInt(String what) throws IOException {
         byte[] b = new byte[4];
         readFully(b, 0, 4, what);
-        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        return Bytes.getInt(b, 0);
+    }
+
+    byte readByte(String what) throws IOException {
+        byte[] b = new byte[1];
+        readFully(b, 0, 1, what);
+        return b[0];
     }
 
     long readLong(String what) throws IOException {
@@ -58,10 +89,5 @@ final class PositionedInput implements Closeable {
 
     SnapshotFormatException corrupt(long offset, String problem) {
         return SnapshotFormatException.at(file, offset, problem);
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }

@@ -4,23 +4,24 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.stasis.runtime.internal.snapshot.SnapshotFormatException.Kind;
+import dev.stasis.runtime.internal.snapshot.kryo.BoundedInput;
 import dev.stasis.runtime.internal.snapshot.kryo.CapturePathException;
+import dev.stasis.runtime.internal.snapshot.kryo.RefusedReadException;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
-import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 
 /**
  * Reads and writes snapshot files (layout: docs/FORMAT.md). Everything streams: neither the
  * graph nor the file is ever held in memory as a whole.
+ *
+ * <p>A read checks the whole file first (header, manifest, every block's CRC32C, trailer, class
+ * list, and the HMAC when a key is configured) and only then deserializes, with a Kryo that
+ * resolves nothing outside the snapshot's class list and bounds depth, lengths and counts.
  */
 public final class SnapshotCodec {
     private static final int STREAM_BUFFER = 1 << 16;
@@ -28,35 +29,74 @@ public final class SnapshotCodec {
     private SnapshotCodec() {
     }
 
+    /** {@link #write(OutputStream, Manifest, SnapshotContent, WriteOptions)} with the defaults: uncompressed, unsigned. */
+    public static long write(OutputStream out, Manifest manifest, SnapshotContent content) throws IOException {
+        return write(out, manifest, content, WriteOptions.defaults());
+    }
+
     /**
-     * Writes a complete snapshot (header, manifest, Kryo graph of the content, checksum).
-     * Does not close {@code out}.
+     * Writes a complete snapshot (header, manifest, Kryo graph of the content in data blocks,
+     * trailer with the class list, HMAC when {@code options} has a key). Does not close {@code out}.
      *
      * @return bytes written
      * @throws UncapturableObjectException if the content holds an object that cannot be saved
      */
-    public static long write(OutputStream out, Manifest manifest, SnapshotContent content) throws IOException {
-        if (manifest.formatVersion() != Manifest.FORMAT_VERSION) {
-            throw new IllegalArgumentException("manifest says format version " + manifest.formatVersion()
-                    + " but this writer writes " + Manifest.FORMAT_VERSION);
-        }
-        CountingStream counting = new CountingStream(out);
-        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(counting, STREAM_BUFFER));
-        byte[] encodedManifest = ManifestCodec.encode(manifest);
-        CRC32C headerCrc = new CRC32C();
-        byte[] header = new byte[SnapshotLayout.HEADER_BYTES];
-        System.arraycopy(SnapshotLayout.MAGIC, 0, header, 0, SnapshotLayout.MAGIC.length);
-        putInt(header, SnapshotLayout.MAGIC.length, Manifest.FORMAT_VERSION);
-        putInt(header, SnapshotLayout.MAGIC.length + 4, encodedManifest.length);
-        headerCrc.update(header);
-        headerCrc.update(encodedManifest);
-        data.write(header);
-        data.write(encodedManifest);
-        data.writeInt((int) headerCrc.getValue());
+    public static long write(OutputStream out, Manifest manifest, SnapshotContent content, WriteOptions options)
+            throws IOException {
+        return SnapshotFileWriter.write(out, manifest, options, blocks -> writeGraph(blocks, content, options));
+    }
 
-        BlockOutputStream blocks = new BlockOutputStream(data);
+    /** {@link #readManifest(Path, ReadOptions)} for unsigned snapshots with the default bounds. */
+    public static Manifest readManifest(Path file) throws IOException {
+        return readManifest(file, ReadOptions.defaults());
+    }
+
+    /**
+     * Checks everything but the objects themselves and returns the manifest; resolves no application class.
+     *
+     * @throws SnapshotFormatException when the file is damaged, of another format, or not signed as {@code options} require
+     */
+    public static Manifest readManifest(Path file, ReadOptions options) throws IOException {
+        try (SnapshotFileReader reader = SnapshotFileReader.open(file, options)) {
+            return reader.check().snapshot().manifest();
+        }
+    }
+
+    /**
+     * Everything a restore checks before it rebuilds objects, including that every block decompresses:
+     * for {@code verify} and {@code inspect}.
+     */
+    public static VerifiedSnapshot verify(Path file, ReadOptions options) throws IOException {
+        try (SnapshotFileReader reader = SnapshotFileReader.open(file, options)) {
+            SnapshotFileReader.Checked checked = reader.check();
+            reader.readPayload(checked, (blocks, c) -> {
+                blocks.skipToEnd();
+                return null;
+            });
+            return checked.snapshot();
+        }
+    }
+
+    /** {@link #readContent(Path, ClassLoader, ReadOptions)} for unsigned snapshots with the default bounds. */
+    public static SnapshotContent readContent(Path file, ClassLoader loader) throws IOException {
+        return readContent(file, loader, ReadOptions.defaults());
+    }
+
+    /**
+     * Checks the whole file, then reads the content graph, resolving classes through {@code loader},
+     * and only those on the snapshot's class list.
+     */
+    public static SnapshotContent readContent(Path file, ClassLoader loader, ReadOptions options) throws IOException {
+        try (SnapshotFileReader reader = SnapshotFileReader.open(file, options)) {
+            SnapshotFileReader.Checked checked = reader.check();
+            return reader.readPayload(checked, (blocks, c) -> readGraph(file, blocks, c, loader, options));
+        }
+    }
+
+    private static List<String> writeGraph(OutputStream blocks, SnapshotContent content, WriteOptions options)
+            throws IOException {
+        Kryo kryo = SnapshotKryoFactory.forWriting(SnapshotCodec.class.getClassLoader(), options.maxDepth());
         Output output = new Output(blocks, STREAM_BUFFER);
-        Kryo kryo = SnapshotKryoFactory.create(SnapshotCodec.class.getClassLoader());
         try {
             kryo.writeObject(output, content);
             output.flush();
@@ -68,110 +108,52 @@ public final class SnapshotCodec {
             throw new UncapturableObjectException("cannot snapshot: the object graph is nested too deeply for the stack of"
                     + " thread " + Thread.currentThread().getName() + ": write snapshots on a thread with a larger stack", e);
         }
-        blocks.finish();
-        data.flush();
-        return counting.count;
+        return SnapshotKryoFactory.classNames(kryo);
     }
 
-    /** Reads and checks header, manifest and checksum, without resolving any application class. */
-    public static Manifest readManifest(Path file) throws IOException {
-        try (PositionedInput in = new PositionedInput(file)) {
-            Manifest manifest = readHeader(in);
-            new BlockInputStream(in).verifyToEnd();
-            return manifest;
-        }
-    }
-
-    /**
-     * Reads the content graph, resolving classes through {@code loader}, once the whole file has
-     * passed every check of {@link #readManifest}.
-     */
-    public static SnapshotContent readContent(Path file, ClassLoader loader) throws IOException {
-        // Verify everything first, then deserialize: otherwise a truncated tail, a damaged later
-        // block or intact blocks out of order (only the trailer sees those) would be found after
-        // Kryo had resolved classes and built objects from the bytes before them, possibly
-        // allocating what a misplaced length said. Costs one more sequential read of the file.
-        readManifest(file);
-        try (PositionedInput in = new PositionedInput(file)) {
-            readHeader(in);
-            long dataStart = in.position();
-            BlockInputStream blocks = new BlockInputStream(in);
-            Input input = new Input(blocks, STREAM_BUFFER);
-            Kryo kryo = SnapshotKryoFactory.create(loader);
-            SnapshotContent content;
-            try {
-                content = kryo.readObject(input, SnapshotContent.class);
-            } catch (RuntimeException e) {
-                IOException io = ioCause(e).orElse(null);
-                if (io != null) {
-                    throw io;
-                }
-                throw SnapshotFormatException.at(file, fileOffsetOf(dataStart, input.total()),
-                        "cannot rebuild the saved objects (data byte " + input.total() + "): " + e.getMessage());
-            } catch (StackOverflowError e) {
-                throw SnapshotFormatException.at(file, fileOffsetOf(dataStart, input.total()),
-                        "the object graph is nested too deeply for the stack of thread " + Thread.currentThread().getName()
-                                + ": read snapshots on a thread with a larger stack");
-            }
-            long graphBytes = input.total();
-            blocks.verifyToEnd();
-            if (graphBytes != blocks.payloadBytes()) {
-                throw SnapshotFormatException.at(file, fileOffsetOf(dataStart, graphBytes),
-                        (blocks.payloadBytes() - graphBytes) + " unexpected data bytes after the object graph");
-            }
-            return content;
-        }
-    }
-
-    /** Maps a payload position to its file offset: every block but the last is full. */
-    private static long fileOffsetOf(long dataStart, long payloadPosition) {
-        long fullBlocks = payloadPosition / SnapshotLayout.BLOCK_BYTES;
-        return dataStart + fullBlocks * (SnapshotLayout.BLOCK_BYTES + 8L) + 4 + payloadPosition % SnapshotLayout.BLOCK_BYTES;
-    }
-
-    private static Manifest readHeader(PositionedInput in) throws IOException {
-        Path file = in.file();
-        byte[] header = new byte[SnapshotLayout.HEADER_BYTES];
-        in.readFully(header, 0, SnapshotLayout.MAGIC.length, "the header");
-        if (!Arrays.equals(header, 0, SnapshotLayout.MAGIC.length, SnapshotLayout.MAGIC, 0, SnapshotLayout.MAGIC.length)) {
-            throw in.corrupt(0, "bad magic: not a Stasis snapshot (it starts with "
-                    + HexFormat.of().formatHex(header, 0, SnapshotLayout.MAGIC.length) + ")");
-        }
-        in.readFully(header, SnapshotLayout.MAGIC.length, 8, "the header");
-        int version = getInt(header, SnapshotLayout.MAGIC.length);
-        if (version > Manifest.FORMAT_VERSION) {
-            throw SnapshotFormatException.newerVersion(file, SnapshotLayout.MAGIC.length, version);
-        }
-        if (version < 1) {
-            throw in.corrupt(SnapshotLayout.MAGIC.length, "impossible format version " + version);
-        }
-        int length = getInt(header, SnapshotLayout.MAGIC.length + 4);
-        long room = Files.size(file) - SnapshotLayout.HEADER_BYTES - 4;
-        if (length < 0 || length > SnapshotLayout.MAX_MANIFEST_BYTES || length > room) {
-            throw in.corrupt(SnapshotLayout.MAGIC.length + 4, "impossible manifest length " + length
-                    + " (the file has room for " + Math.max(0, room) + ")");
-        }
-        byte[] encoded = new byte[length];
-        in.readFully(encoded, 0, length, "the manifest");
-        int stored = in.readInt("the manifest checksum");
-        CRC32C crc = new CRC32C();
-        crc.update(header);
-        crc.update(encoded);
-        if ((int) crc.getValue() != stored) {
-            throw in.corrupt(0, "CRC32C mismatch in the header and manifest (offsets 0.."
-                    + (SnapshotLayout.HEADER_BYTES + length) + ")");
-        }
-        Manifest manifest;
+    private static SnapshotContent readGraph(Path file, BlockInputStream blocks, SnapshotFileReader.Checked checked,
+                                             ClassLoader loader, ReadOptions options) throws IOException {
+        VerifiedSnapshot snapshot = checked.snapshot();
+        long payload = snapshot.payloadBytes();
+        Kryo kryo = SnapshotKryoFactory.forReading(loader, snapshot.classNames(), options.maxDepth(),
+                Math.min(options.maxObjects(), payload));
+        Input input = new BoundedInput(blocks, STREAM_BUFFER, payload);
+        SnapshotContent content;
         try {
-            manifest = ManifestCodec.decode(encoded);
-        } catch (IOException e) {
-            throw in.corrupt(SnapshotLayout.HEADER_BYTES, "malformed manifest: " + e.getMessage());
+            content = kryo.readObject(input, SnapshotContent.class);
+        } catch (RuntimeException e) {
+            IOException io = ioCause(e).orElse(null);
+            if (io != null) {
+                throw io;
+            }
+            RefusedReadException refused = refusal(e);
+            if (refused != null) {
+                throw SnapshotFormatException.of(Kind.REFUSED, file, blocks.fileOffsetOf(input.total()),
+                        "refused at data byte " + input.total() + ": " + refused.reason());
+            }
+            throw SnapshotFormatException.at(file, blocks.fileOffsetOf(input.total()),
+                    "cannot rebuild the saved objects (data byte " + input.total() + "): " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw SnapshotFormatException.of(Kind.REFUSED, file, blocks.fileOffsetOf(input.total()),
+                    "the object graph is nested too deeply for the stack of thread " + Thread.currentThread().getName()
+                            + ": read snapshots on a thread with a larger stack");
         }
-        if (manifest.formatVersion() != version) {
-            throw in.corrupt(SnapshotLayout.HEADER_BYTES, "the manifest says format version " + manifest.formatVersion()
-                    + " but the header says " + version);
+        long graphBytes = input.total();
+        blocks.skipToEnd();
+        if (graphBytes != blocks.rawBytes()) {
+            throw SnapshotFormatException.at(file, blocks.fileOffsetOf(graphBytes),
+                    (blocks.rawBytes() - graphBytes) + " unexpected data bytes after the object graph");
         }
-        return manifest;
+        return content;
+    }
+
+    private static RefusedReadException refusal(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RefusedReadException refused) {
+                return refused;
+            }
+        }
+        return null;
     }
 
     private static Optional<IOException> ioCause(Throwable t) {
@@ -181,42 +163,5 @@ public final class SnapshotCodec {
             }
         }
         return Optional.empty();
-    }
-
-    private static void putInt(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
-
-    /** Counts what reaches the caller's stream; never closes it. */
-    private static final class CountingStream extends FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -19,7 +19,12 @@ public final class SnapshotWarmUp {
 
     /** Starts the daemon thread and returns at once; a failure is harmless and stays silent. */
     public static Thread startInBackground() {
-        Thread thread = new Thread(SnapshotWarmUp::writeEmptySnapshot, THREAD_NAME);
+        return startInBackground(WriteOptions.defaults());
+    }
+
+    /** The same, for snapshots written with {@code options} (compression, signing). */
+    public static Thread startInBackground(WriteOptions options) {
+        Thread thread = new Thread(() -> writeEmptySnapshot(options), THREAD_NAME);
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -27,10 +32,14 @@ public final class SnapshotWarmUp {
     }
 
     static void writeEmptySnapshot() {
+        writeEmptySnapshot(WriteOptions.defaults());
+    }
+
+    static void writeEmptySnapshot(WriteOptions options) {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, "warmup", "warmup", 0L, "warmup",
                 System.getProperty("java.version"), "", List.of(), Map.of(), List.of(), List.of());
         try {
-            SnapshotCodec.write(OutputStream.nullOutputStream(), manifest, new SnapshotContent(List.of(), List.of()));
+            SnapshotCodec.write(OutputStream.nullOutputStream(), manifest, new SnapshotContent(List.of(), List.of()), options);
         } catch (IOException | RuntimeException ignored) {
             // Only a head start: the real checkpoint will report whatever is wrong.
         }

@@ -3,6 +3,6 @@ package dev.stasis.runtime.internal.store;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** A committed snapshot file in the store. */
+/** A snapshot file in the store: committed, or set aside as broken ({@link SnapshotStore#listBroken()}). */
 public record SnapshotFile(String id, Path path, long bytes, Instant modified) {
 }

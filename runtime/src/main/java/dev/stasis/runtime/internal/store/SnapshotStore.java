@@ -1,11 +1,8 @@
 package dev.stasis.runtime.internal.store;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,24 +10,27 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The snapshot directory: {@code snapshot-<id>.stasis} files (0600) in a 0700 directory, written
- * all or nothing (temp name, fsync, atomic rename, fsync of the directory), and
- * {@code finished-<runId>} markers for runs that ended in an orderly way.
+ * all or nothing, and {@code finished-<runId>} markers for runs that ended in an orderly way.
+ *
+ * <p>A commit is: create {@code .snapshot-<id>.stasis.<pid>.tmp}, write, fsync it, rename it to
+ * its final name, fsync the directory. A crash at any instant leaves either the previous state or
+ * the new snapshot complete under its name, never a torn file under a snapshot name; a failure
+ * leaves the previous state and no temp file. Every step goes through {@link SnapshotFiles}, so
+ * tests can fail or crash each one.
  */
 public final class SnapshotStore {
 
@@ -41,37 +41,52 @@ public final class SnapshotStore {
     }
 
     private static final Pattern SNAPSHOT_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis");
+    private static final Pattern BROKEN_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis\\.broken");
     /** Committed and set-aside snapshots: a new id is greater than all of them. */
     private static final Pattern ID_BEARING_NAME = Pattern.compile("snapshot-(\\d{1,18})\\.stasis(\\.broken)?");
-    private static final Pattern TEMP_NAME = Pattern.compile("\\.(snapshot-\\d+\\.stasis|finished-.+|stasis-probe-.+)\\.tmp");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final int WRITE_BUFFER = 1 << 16;
 
     private final Path directory;
+    private final SnapshotFiles files;
+    private final long writerPid;
+    /** Temp files of this store whose deletion failed; deleted at the next commit. */
+    private final Set<Path> undeleted = new LinkedHashSet<>();
     private long lastIssuedId;
 
-    private SnapshotStore(Path directory) {
+    private SnapshotStore(Path directory, SnapshotFiles files, long writerPid) {
         this.directory = directory;
+        this.files = files;
+        this.writerPid = writerPid;
+    }
+
+    /** {@link #open(Path, SnapshotFiles)} on the real file system. */
+    public static SnapshotStore open(Path directory) throws IOException {
+        return open(directory, SnapshotFiles.nio());
     }
 
     /**
-     * Opens (creating it 0700 if missing) and checks it is a writable directory; deletes temp
-     * files a crashed writer left behind.
+     * Opens (creating it 0700 if missing) and checks it is a writable directory; deletes the temp
+     * files of writers that are gone (a crash mid-commit leaves one), never those of a live one.
      */
-    public static SnapshotStore open(Path directory) throws IOException {
+    public static SnapshotStore open(Path directory, SnapshotFiles files) throws IOException {
+        return open(directory, files, ProcessHandle.current().pid());
+    }
+
+    /** As {@link #open(Path, SnapshotFiles)}, writing temp files under the name of {@code writerPid}. */
+    static SnapshotStore open(Path directory, SnapshotFiles files, long writerPid) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         if (Files.notExists(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
         }
         requireDirectory(dir);
-        if (!isWritable(dir)) {
+        if (!isWritable(dir, writerPid)) {
             throw new IOException("snapshot directory " + dir + " is not writable (" + describeOwnership(dir)
                     + "): choose another with dir=PATH");
         }
-        SnapshotStore store = new SnapshotStore(dir);
-        store.deleteStaleTempFiles();
+        SnapshotStore store = new SnapshotStore(dir, files, writerPid);
+        store.deleteAbandonedTempFiles();
         return store;
     }
 
@@ -82,7 +97,7 @@ public final class SnapshotStore {
             throw new NoSuchFileException(dir.toString(), null, "snapshot directory does not exist: check dir=PATH");
         }
         requireDirectory(dir);
-        return new SnapshotStore(dir);
+        return new SnapshotStore(dir, SnapshotFiles.nio(), ProcessHandle.current().pid());
     }
 
     public Path directory() {
@@ -109,42 +124,48 @@ public final class SnapshotStore {
         return String.format("%06d", lastIssuedId);
     }
 
-    /** Temp name, fsync, rename, fsync of the directory; on failure nothing is left behind. */
-    public SnapshotFile commit(String id, WriteAction action) throws IOException {
+    /**
+     * Temp name, write, fsync, rename, fsync of the directory. When any step fails, the temp file
+     * (or, if only the directory fsync failed, the renamed file) is deleted and the error thrown:
+     * a failed commit adds nothing to the store.
+     */
+    public synchronized SnapshotFile commit(String id, WriteAction action) throws IOException {
         requireId(id);
+        deleteUndeleted();
         Path target = directory.resolve(fileName(id));
-        Path temp = directory.resolve("." + fileName(id) + ".tmp");
-        if (Files.exists(target)) {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString(), null, "snapshot " + id + " already exists");
         }
-        try {
-            writeDurably(temp, action);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory();
-        } catch (IOException | RuntimeException | Error e) {
-            deleteQuietly(temp, e);
-            throw e;
-        }
+        replaceDurably(fileName(id), action);
         return describe(id, target);
     }
 
     /** Committed snapshots, newest first. */
     public List<SnapshotFile> list() throws IOException {
-        List<SnapshotFile> files = new ArrayList<>();
+        return listMatching(SNAPSHOT_NAME);
+    }
+
+    /** Snapshots set aside by {@link #markBroken}, newest first: never resumed, kept for inspection. */
+    public List<SnapshotFile> listBroken() throws IOException {
+        return listMatching(BROKEN_NAME);
+    }
+
+    private List<SnapshotFile> listMatching(Pattern name) throws IOException {
+        List<SnapshotFile> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                Matcher m = SNAPSHOT_NAME.matcher(entry.getFileName().toString());
+                Matcher m = name.matcher(entry.getFileName().toString());
                 if (m.matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     try {
-                        files.add(describe(m.group(1), entry));
+                        found.add(describe(m.group(1), entry));
                     } catch (NoSuchFileException e) {
                         // pruned by someone else between listing and reading its attributes
                     }
                 }
             }
         }
-        files.sort(Comparator.comparingLong((SnapshotFile f) -> Long.parseLong(f.id())).reversed());
-        return files;
+        found.sort(Comparator.comparingLong((SnapshotFile f) -> Long.parseLong(f.id())).reversed());
+        return found;
     }
 
     public Optional<SnapshotFile> find(String id) throws IOException {
@@ -159,15 +180,15 @@ public final class SnapshotStore {
     }
 
     /** Deletes all but the newest {@code keep} snapshots. */
-    public void prune(int keep) throws IOException {
+    public synchronized void prune(int keep) throws IOException {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1 (the newest snapshot is never deleted), was " + keep);
         }
-        List<SnapshotFile> files = list();
-        for (SnapshotFile old : files.subList(Math.min(keep, files.size()), files.size())) {
-            Files.deleteIfExists(old.path());
+        List<SnapshotFile> all = list();
+        for (SnapshotFile old : all.subList(Math.min(keep, all.size()), all.size())) {
+            files.delete(old.path());
         }
-        syncDirectory();
+        files.syncDirectory(directory);
     }
 
     /**
@@ -176,58 +197,87 @@ public final class SnapshotStore {
      *
      * @return the new path
      */
-    public Path markBroken(SnapshotFile snapshot) throws IOException {
+    public synchronized Path markBroken(SnapshotFile snapshot) throws IOException {
         Path broken = snapshot.path().resolveSibling(snapshot.path().getFileName() + ".broken");
-        Files.move(snapshot.path(), broken, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
+        files.rename(snapshot.path(), broken);
+        files.syncDirectory(directory);
         return broken;
     }
 
-    public void markFinished(String runId) throws IOException {
-        Path marker = directory.resolve(markerName(runId));
-        Path temp = directory.resolve("." + markerName(runId) + ".tmp");
-        try {
-            writeDurably(temp, out -> {
-                byte[] text = (runId + "\n").getBytes(StandardCharsets.UTF_8);
-                out.write(text);
-                return text.length;
-            });
-            Files.move(temp, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
-        } catch (IOException | RuntimeException | Error e) {
-            deleteQuietly(temp, e);
-            throw e;
-        }
+    public synchronized void markFinished(String runId) throws IOException {
+        byte[] text = (runId + "\n").getBytes(StandardCharsets.UTF_8);
+        replaceDurably(markerName(runId), out -> {
+            out.write(text);
+            return text.length;
+        });
     }
 
     public boolean isFinished(String runId) throws IOException {
         return Files.exists(directory.resolve(markerName(runId)));
     }
 
-    private void writeDurably(Path temp, WriteAction action) throws IOException {
-        FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
-        try (FileChannel channel = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
-            OutputStream out = new UnclosableStream(Channels.newOutputStream(channel), WRITE_BUFFER);
+    /** The commit protocol: after it returns, {@code name} holds what {@code action} wrote and survives a crash. */
+    private void replaceDurably(String name, WriteAction action) throws IOException {
+        Path temp = directory.resolve(TempFiles.nameFor(name, writerPid));
+        Path target = directory.resolve(name);
+        boolean renamed = false;
+        try {
+            writeAndForce(temp, action);
+            files.rename(temp, target);
+            renamed = true;
+            files.syncDirectory(directory);
+        } catch (IOException | RuntimeException | Error e) {
+            // A rename whose durability is unknown is taken back: the caller hears "failed" and must find nothing new.
+            discard(renamed ? target : temp, e);
+            throw e;
+        }
+    }
+
+    private void writeAndForce(Path temp, WriteAction action) throws IOException {
+        try (SnapshotFiles.WritableFile file = files.createNew(temp)) {
+            OutputStream out = new BufferedOutputStream(new FileStream(file), WRITE_BUFFER);
             action.write(out);
             out.flush();
-            channel.force(true);
+            file.force();
         }
     }
 
-    /** Makes the rename durable: without this a crash can forget it (ALICE, OSDI'14). */
-    private void syncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
+    private void discard(Path file, Throwable failure) {
+        try {
+            files.delete(file);
+        } catch (IOException | RuntimeException e) {
+            undeleted.add(file);
+            failure.addSuppressed(e);
         }
     }
 
-    private void deleteStaleTempFiles() throws IOException {
+    private void deleteUndeleted() {
+        undeleted.removeIf(leftover -> {
+            try {
+                files.delete(leftover);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    private void deleteAbandonedTempFiles() throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                if (TEMP_NAME.matcher(entry.getFileName().toString()).matches()) {
-                    Files.deleteIfExists(entry);
+                OptionalLong writer = TempFiles.writerOf(entry.getFileName().toString());
+                if (writer.isPresent() && isAbandoned(entry, writer.getAsLong())) {
+                    files.delete(entry);
                 }
             }
+        }
+    }
+
+    private static boolean isAbandoned(Path temp, long writer) throws IOException {
+        try {
+            return TempFiles.isAbandoned(writer, Files.getLastModifiedTime(temp, LinkOption.NOFOLLOW_LINKS).toInstant());
+        } catch (NoSuchFileException e) {
+            return false; // its writer renamed or deleted it meanwhile
         }
     }
 
@@ -259,12 +309,12 @@ public final class SnapshotStore {
     }
 
     /** access(2) says yes to root for any mode, so also try to create a file. */
-    private static boolean isWritable(Path dir) {
+    private static boolean isWritable(Path dir, long writerPid) {
         if (!Files.isWritable(dir)) {
             return false;
         }
         try {
-            Path probe = Files.createTempFile(dir, ".stasis-probe-", ".tmp");
+            Path probe = Files.createTempFile(dir, ".stasis-probe-", "." + writerPid + ".tmp");
             Files.delete(probe);
             return true;
         } catch (IOException | SecurityException e) {
@@ -281,28 +331,22 @@ public final class SnapshotStore {
         }
     }
 
-    private static void deleteQuietly(Path temp, Throwable failure) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-    }
+    /** The action's view of the file: closing it is harmless, the store forces and closes the file itself. */
+    private static final class FileStream extends OutputStream {
+        private final SnapshotFiles.WritableFile file;
 
-    /** The action may close its stream; the channel must stay open until it is forced. */
-    private static final class UnclosableStream extends FilterOutputStream {
-        UnclosableStream(OutputStream out, int buffer) {
-            super(new BufferedOutputStream(out, buffer));
+        FileStream(SnapshotFiles.WritableFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            file.write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
+            file.write(b, off, len);
         }
     }
 }

@@ -66,7 +66,7 @@ class CheckpointAndRestoreTest {
                         written.completeExceptionally(e);
                     }
                 }, "stasis-test-checkpointer").start();
-                while (!Stasis.pending && !written.isDone()) {
+                while (!Stasis.isPending() && !written.isDone()) {
                     Thread.onSpinWait();
                 }
             }
@@ -108,7 +108,7 @@ class CheckpointAndRestoreTest {
         assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("stasis: resumed from snapshot " + file.id() + " (taken ")
                 .contains(", 2 frames, " + file.bytes() + " bytes, restored in ");
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     private static String fingerprintOf(String internalName) throws IOException {

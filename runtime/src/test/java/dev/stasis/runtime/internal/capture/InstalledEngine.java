@@ -42,6 +42,6 @@ public final class InstalledEngine implements BeforeEachCallback, AfterEachCallb
     @Override
     public void afterEach(ExtensionContext context) {
         Stasis.install(Engine.NONE);
-        Stasis.pending = false;
+        Stasis.setPending(false);
     }
 }

@@ -23,7 +23,7 @@ class PortableRuntimeFacadeTest {
     @AfterEach
     void uninstall() {
         Stasis.install(Engine.NONE);
-        Stasis.pending = false;
+        Stasis.setPending(false);
     }
 
     @Test
@@ -38,7 +38,7 @@ class PortableRuntimeFacadeTest {
     void restore_never_and_auto_on_an_empty_directory_start_fresh() throws Exception {
         assertThat(StasisRuntime.portable(config("never")).restoreAtStartup()).isEmpty();
         assertThat(StasisRuntime.portable(config("auto")).restoreAtStartup()).isEmpty();
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
@@ -62,7 +62,7 @@ class PortableRuntimeFacadeTest {
 
         assertThat(runtime.lastError()).contains("this version checkpoints single-threaded programs");
         assertThat(runtime.checkpointCount()).isZero();
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     private RuntimeConfig config(String restore) {

@@ -73,7 +73,7 @@ final class ProtocolProgram {
 
     /** {@code result = sum(n);} */
     static void main() {
-        boolean slow = Stasis.pending;
+        boolean slow = Stasis.isPending();
         int point = -1;
         int stashedArgument = 0;
         entry:
@@ -94,7 +94,7 @@ final class ProtocolProgram {
             int argument = point == 1 ? stashedArgument : n;
             point = -1;
             long r = sum(argument);
-            if (Stasis.pending && Stasis.unwinding()) {
+            if (Stasis.isPending() && Stasis.unwinding()) {
                 Frame save = new Frame(MAIN, 1, 1, 0, 0, 0, 0);
                 save.ints[0] = argument;
                 if (Stasis.unwound(save)) {
@@ -109,7 +109,7 @@ final class ProtocolProgram {
 
     /** {@code long total = 0; for (int i = 0; i < n; i++) total += step(i); return total;} */
     static long sum(int n) {
-        boolean slow = Stasis.pending;
+        boolean slow = Stasis.isPending();
         int point = -1;
         int i = 0;
         long total = 0;
@@ -139,7 +139,7 @@ final class ProtocolProgram {
             point = -1;
             while (true) {
                 if (!atCall) {
-                    if (!afterPoll && Stasis.pending && Stasis.poll()) {
+                    if (!afterPoll && Stasis.isPending() && Stasis.poll()) {
                         if (Stasis.unwound(save(SUM, 1, n, i, total))) {
                             continue entry;
                         }
@@ -152,7 +152,7 @@ final class ProtocolProgram {
                 }
                 atCall = false;
                 long r = step(i);
-                if (Stasis.pending && Stasis.unwinding()) {
+                if (Stasis.isPending() && Stasis.unwinding()) {
                     if (Stasis.unwound(save(SUM, 2, n, i, total))) {
                         continue entry;
                     }
@@ -166,7 +166,7 @@ final class ProtocolProgram {
 
     /** {@code onStep.accept(i); return i * i;} */
     static long step(int i) {
-        boolean slow = Stasis.pending;
+        boolean slow = Stasis.isPending();
         entry:
         while (true) {
             if (slow) {
@@ -189,7 +189,7 @@ final class ProtocolProgram {
 
     /** {@code synchronized: long total = 0; for (int i = 0; i < n; i++) total += step(i); result = total;} */
     static synchronized void syncRun() {
-        boolean slow = Stasis.pending;
+        boolean slow = Stasis.isPending();
         int point = -1;
         int i = 0;
         long total = 0;
@@ -218,7 +218,7 @@ final class ProtocolProgram {
             point = -1;
             while (true) {
                 if (!atCall) {
-                    if (!afterPoll && Stasis.pending && Stasis.poll()) {
+                    if (!afterPoll && Stasis.isPending() && Stasis.poll()) {
                         if (Stasis.unwound(save(SYNC_RUN, 1, 0, i, total))) {
                             continue entry;
                         }
@@ -232,7 +232,7 @@ final class ProtocolProgram {
                 }
                 atCall = false;
                 long r = step(i);
-                if (Stasis.pending && Stasis.unwinding()) {
+                if (Stasis.isPending() && Stasis.unwinding()) {
                     if (Stasis.unwound(save(SYNC_RUN, 2, 0, i, total))) {
                         continue entry;
                     }
@@ -257,7 +257,7 @@ final class ProtocolProgram {
     }
 
     static int compare(Integer a, Integer b) {
-        if (Stasis.pending) {
+        if (Stasis.isPending()) {
             Frame f = Stasis.enter(COMPARE);
             if (f != null) {
                 a = (Integer) f.refs[0];
@@ -282,7 +282,7 @@ final class ProtocolProgram {
         while (!stop) {
             synchronized (MONITOR) {
                 step(0);
-                if (Stasis.pending && Stasis.unwinding()) {
+                if (Stasis.isPending() && Stasis.unwinding()) {
                     throw new AssertionError("a thread inside a synchronized block must never be captured");
                 }
             }
@@ -296,7 +296,7 @@ final class ProtocolProgram {
             LOCK.lock();
             try {
                 step(0);
-                if (Stasis.pending && Stasis.unwinding()) {
+                if (Stasis.isPending() && Stasis.unwinding()) {
                     throw new AssertionError("a thread holding a ReentrantLock must never be captured");
                 }
             } finally {
@@ -317,7 +317,7 @@ final class ProtocolProgram {
     static final class Stepper {
         Stepper() {
             step(0);
-            if (Stasis.pending && Stasis.unwinding()) {
+            if (Stasis.isPending() && Stasis.unwinding()) {
                 throw new AssertionError("a thread inside a constructor must never be captured");
             }
         }

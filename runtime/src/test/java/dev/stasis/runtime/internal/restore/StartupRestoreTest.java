@@ -10,10 +10,20 @@ import dev.stasis.runtime.internal.capture.InstalledEngine;
 import dev.stasis.runtime.internal.capture.PortableEngine;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
+import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
+import dev.stasis.runtime.internal.snapshot.SnapshotKey;
+import dev.stasis.runtime.internal.snapshot.WriteOptions;
+import dev.stasis.runtime.internal.store.SnapshotFile;
+import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class StartupRestoreTest {
     private static final String REPLAYED = "dev/stasis/runtime/internal/restore/StartupRestoreTest$Replayed";
@@ -29,6 +40,9 @@ class StartupRestoreTest {
     private static final Frame TOP = new Frame("a/Main.work(I)V", 2, 1, 0, 0, 0, 0);
 
     static volatile boolean canaryInitialised;
+
+    @TempDir
+    Path dir;
 
     @RegisterExtension
     final InstalledEngine installed = InstalledEngine.alone();
@@ -48,10 +62,10 @@ class StartupRestoreTest {
             Optional<StartupRestore.Resumed> resumed = restore.restore("auto", "a.Main");
             List<Object> seen = new ArrayList<>();
             seen.add(resumed.orElseThrow());
-            seen.add(Stasis.pending);
+            seen.add(Stasis.isPending());
             seen.add(engine.enter(BOTTOM.method));
             seen.add(engine.enter(TOP.method));
-            seen.add(Stasis.pending);
+            seen.add(Stasis.isPending());
             return seen;
         });
 
@@ -89,7 +103,59 @@ class StartupRestoreTest {
     void starts_fresh_when_there_is_no_snapshot() throws RestoreException {
         assertThat(restore.restore("auto", "a.Main")).isEmpty();
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(Stasis.pending).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_snapshot_whose_objects_break_a_read_bound_is_refused_after_its_checks_and_left_as_it_is() throws Exception {
+        SnapshotStore store = SnapshotStore.open(dir);
+        SnapshotFile older = commit(store, WriteOptions.defaults(), List.of());
+        SnapshotFile newest = commit(store, WriteOptions.defaults(), List.of());
+        StartupRestore shallow = new StartupRestore(SnapshotSource.of(store, ReadOptions.defaults().withMaxDepth(2)), engine,
+                getClass().getClassLoader(), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> shallow.restore("auto", "a.Main"))
+                .isInstanceOf(RestoreException.class)
+                .hasMessageStartingWith("snapshot " + newest.id() + " was refused (" + newest.path() + " at byte offset ")
+                .hasMessageContaining("It was left as it is. Every resume enforces these rules; if you do not know who"
+                        + " wrote it, move it out of " + store.directory() + ".")
+                .hasMessageEndingWith("Or start with restore=<id> to resume another snapshot (" + older.id()
+                        + "), or restore=never to start from the beginning.");
+        assertThat(store.list()).containsExactly(newest, older);
+        assertThat(store.listBroken()).isEmpty();
+        assertThat(Stasis.isPending()).as("nothing rewinds").isFalse();
+    }
+
+    @Test
+    void a_snapshot_signed_with_another_key_is_refused_before_any_class_is_initialised() throws Exception {
+        SnapshotStore store = SnapshotStore.open(dir);
+        SnapshotFile newest = commit(store, WriteOptions.defaults().withKey(SnapshotKey.of(new byte[32], "/keys/old.key")),
+                List.of(CANARY));
+        StartupRestore withOtherKey = new StartupRestore(SnapshotSource.of(store, ReadOptions.defaults()
+                .withKey(SnapshotKey.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, "/keys/new.key"))),
+                engine, getClass().getClassLoader(), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> withOtherKey.restore("auto", "a.Main"))
+                .isInstanceOf(RestoreException.class)
+                .hasMessageStartingWith("snapshot " + newest.id() + " failed its authenticity check (" + newest.path())
+                .hasMessageContaining("HMAC-SHA256 mismatch: it was not written with the key in /keys/new.key");
+        assertThat(store.list()).containsExactly(newest);
+        assertThat(canaryInitialised).isFalse();
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    /** A snapshot of one frame three lists deep; a resume would initialise {@code classes} (unchanged, by their fingerprints). */
+    private static SnapshotFile commit(SnapshotStore store, WriteOptions options, List<String> classes) throws IOException {
+        String id = store.newSnapshotId();
+        Map<String, String> fingerprints = new HashMap<>();
+        for (String name : classes) {
+            fingerprints.put(name, FingerprintCheckTest.fingerprintOf(name));
+        }
+        Manifest manifest = FakeSnapshotSource.manifest(id, "run-a", fingerprints, classes);
+        Frame frame = new Frame("a/Main.main([Ljava/lang/String;)V", 1, 0, 0, 0, 0, 1);
+        frame.refs[0] = List.of(List.of(List.of("deep")));
+        SnapshotContent content = new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+        return store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options));
     }
 
     /** Rewinding belongs to one thread; keep it off JUnit's. */

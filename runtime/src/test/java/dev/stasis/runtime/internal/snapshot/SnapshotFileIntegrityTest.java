@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotFileIntegrityTest {
-    /** magic 8 + version 4 + manifest length 4. */
-    private static final int HEADER = 16;
+    /** magic 8 + version 4 + flags 4 + manifest length 4. */
+    private static final int HEADER = 20;
+    /** stored length 4 + encoding 1 + raw length 4. */
+    private static final int BLOCK_HEADER = 9;
 
     @TempDir
     Path dir;
@@ -42,7 +44,7 @@ class SnapshotFileIntegrityTest {
     }
 
     private static int manifestLength(byte[] bytes) {
-        return ByteBuffer.wrap(bytes, 12, 4).getInt();
+        return ByteBuffer.wrap(bytes, 16, 4).getInt();
     }
 
     @Test
@@ -90,13 +92,14 @@ class SnapshotFileIntegrityTest {
         Path valid = validSnapshot();
         byte[] bytes = Files.readAllBytes(valid);
         int dataStart = HEADER + manifestLength(bytes) + 4;
-        int secondBlock = dataStart + 4 + (1 << 20) + 4;
-        bytes[secondBlock + 4 + 1000] ^= 1;
+        int secondBlock = dataStart + BLOCK_HEADER + (1 << 20) + 4;
+        bytes[secondBlock + BLOCK_HEADER + 1000] ^= 1;
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .hasMessageStartingWith("snapshot " + file + " is unusable at byte offset " + secondBlock
-                        + ": CRC32C mismatch in the data block at offsets " + secondBlock + "..")
+                        + ": CRC32C mismatch in data block #1 at offsets " + secondBlock + "..")
+                .hasMessageEndingWith("): the block is damaged or out of place")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).offset()).isEqualTo(secondBlock));
     }
 
@@ -137,7 +140,7 @@ class SnapshotFileIntegrityTest {
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .hasMessage("snapshot " + file + " is unusable at byte offset " + (dataStart + 100)
-                        + ": file is truncated: it ends inside a data block that starts at offset " + (dataStart + 4));
+                        + ": file is truncated: it ends inside data block #0 that starts at offset " + (dataStart + BLOCK_HEADER));
     }
 
     @Test
@@ -170,17 +173,18 @@ class SnapshotFileIntegrityTest {
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .isInstanceOf(SnapshotFormatException.class)
-                .hasMessage("snapshot " + file + " has format version 7; this agent reads up to 1: use a newer agent");
+                .hasMessage("snapshot " + file + " was written by a newer Stasis (format 7), this agent reads up to 2: use a newer agent")
+                .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }
 
     @Test
     void an_impossible_manifest_length_is_refused_before_allocating() throws IOException {
         byte[] bytes = Files.readAllBytes(validSnapshot());
-        ByteBuffer.wrap(bytes).putInt(12, Integer.MAX_VALUE);
+        ByteBuffer.wrap(bytes).putInt(16, Integer.MAX_VALUE);
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
-                .hasMessageContaining("at byte offset 12: impossible manifest length 2147483647");
+                .hasMessageContaining("at byte offset 16: impossible manifest length 2147483647");
     }
 
     @Test
@@ -202,5 +206,91 @@ class SnapshotFileIntegrityTest {
                 .hasMessageStartingWith("snapshot " + file + " is unusable at byte offset ")
                 .hasMessageContaining("cannot rebuild the saved objects (data byte ")
                 .hasMessageContaining("gone.Gone");
+    }
+
+    private Path smallBlocks(String name, Object value) throws IOException {
+        Path file = dir.resolve(name + ".stasis");
+        try (var out = Files.newOutputStream(file)) {
+            SnapshotCodec.write(out, Snapshots.manifest(), Snapshots.frameHolding(value), WriteOptions.defaults().withBlockBytes(4096));
+        }
+        return file;
+    }
+
+    @Test
+    void swapped_blocks_each_fail_their_own_checksum() throws IOException {
+        byte[] bytes = Files.readAllBytes(smallBlocks("swap", new Random(3).longs(2000).toArray()));
+        List<SnapshotBytes.Block> blocks = SnapshotBytes.blocks(bytes);
+        SnapshotBytes.Block one = blocks.get(1);
+        SnapshotBytes.Block two = blocks.get(2);
+        assertThat(one.end() - one.offset()).isEqualTo(two.end() - two.offset());
+        byte[] swapped = bytes.clone();
+        System.arraycopy(bytes, two.offset(), swapped, one.offset(), two.end() - two.offset());
+        System.arraycopy(bytes, one.offset(), swapped, two.offset(), one.end() - one.offset());
+        Path file = copyWith(swapped);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessageStartingWith("snapshot " + file + " is unusable at byte offset " + one.offset()
+                        + ": CRC32C mismatch in data block #1 ")
+                .hasMessageEndingWith("the block is damaged or out of place");
+    }
+
+    @Test
+    void a_missing_last_block_is_found_by_the_trailer() throws IOException {
+        byte[] bytes = Files.readAllBytes(smallBlocks("drop", new Random(3).longs(2000).toArray()));
+        List<SnapshotBytes.Block> blocks = SnapshotBytes.blocks(bytes);
+        SnapshotBytes.Block last = blocks.get(blocks.size() - 1);
+        byte[] dropped = new byte[bytes.length - (last.end() - last.offset())];
+        System.arraycopy(bytes, 0, dropped, 0, last.offset());
+        System.arraycopy(bytes, last.end(), dropped, last.offset(), bytes.length - last.end());
+        Path file = copyWith(dropped);
+        long raw = SnapshotCodec.verify(smallBlocks("whole", new Random(3).longs(2000).toArray()), ReadOptions.defaults()).payloadBytes();
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " is unusable at byte offset " + (last.offset() + 4) + ": the trailer records "
+                        + blocks.size() + " blocks of " + raw + " bytes, the file holds " + (blocks.size() - 1) + " blocks of "
+                        + (raw - last.rawLength()) + ": blocks are missing or added");
+    }
+
+    @Test
+    void a_file_that_changes_between_the_check_and_the_read_is_refused() throws IOException {
+        Path file = smallBlocks("changing", "first version of the text");
+        byte[] other = Files.readAllBytes(smallBlocks("other", "other version of the text"));
+        SnapshotBytes.Block replacement = SnapshotBytes.blocks(other).get(0);
+
+        try (SnapshotFileReader reader = SnapshotFileReader.open(file, ReadOptions.defaults())) {
+            SnapshotFileReader.Checked checked = reader.check();
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(other, replacement.offset(), replacement.end() - replacement.offset()),
+                        replacement.offset());
+            }
+
+            assertThatThrownBy(() -> reader.readPayload(checked, (blocks, c) -> blocks.readAllBytes()))
+                    .hasMessage("snapshot " + file + " is unusable at byte offset " + replacement.offset() + ": data block #0"
+                            + " is not the one checked a moment ago: the file changed while it was being read");
+        }
+    }
+
+    @Test
+    void format_1_is_refused_with_what_to_do() throws IOException {
+        byte[] bytes = Files.readAllBytes(validSnapshot());
+        ByteBuffer.wrap(bytes).putInt(8, 1);
+        Path file = copyWith(bytes);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 2; no"
+                        + " release wrote format 1): start fresh with restore=never")
+                .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
+    }
+
+    @Test
+    void unknown_header_flags_are_refused_as_a_newer_format() throws IOException {
+        byte[] bytes = Files.readAllBytes(validSnapshot());
+        ByteBuffer.wrap(bytes).putInt(12, 4);
+        SnapshotBytes.fixHeaderCrc(bytes);
+        Path file = copyWith(bytes);
+
+        assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
+                .hasMessage("snapshot " + file + " is unusable at byte offset 12: unknown header flags 0x4: written by a newer"
+                        + " Stasis; use a newer agent");
     }
 }

@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
@@ -14,7 +15,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotStoreTest {
+    /** Beyond the largest pid Linux can give (2^22): no process has it. */
+    static final long DEAD_PID = 999_999_999L;
+
     @TempDir
     Path tmp;
 
@@ -164,17 +170,76 @@ class SnapshotStoreTest {
 
     @Test
     void open_deletes_temp_files_of_a_crashed_writer_and_list_never_shows_them() throws IOException {
-        Files.writeString(tmp.resolve(".snapshot-000003.stasis.tmp"), "half");
-        Files.writeString(tmp.resolve(".finished-run-1.tmp"), "half");
+        Files.writeString(tmp.resolve(".snapshot-000003.stasis." + DEAD_PID + ".tmp"), "half");
+        Files.writeString(tmp.resolve(".finished-run-1." + DEAD_PID + ".tmp"), "half");
+        Files.writeString(tmp.resolve(".stasis-probe-123." + DEAD_PID + ".tmp"), "");
         Files.writeString(tmp.resolve("snapshot-000002.stasis"), "whole");
         SnapshotStore readOnly = SnapshotStore.openExisting(tmp);
         assertThat(readOnly.list()).extracting(SnapshotFile::id).containsExactly("000002");
-        assertThat(namesIn(tmp)).contains(".snapshot-000003.stasis.tmp");
+        assertThat(namesIn(tmp)).contains(".snapshot-000003.stasis." + DEAD_PID + ".tmp");
 
         SnapshotStore store = SnapshotStore.open(tmp);
 
         assertThat(namesIn(tmp)).containsExactly("snapshot-000002.stasis");
         assertThat(store.list()).extracting(SnapshotFile::id).containsExactly("000002");
+    }
+
+    @Test
+    void open_leaves_the_temp_file_of_a_live_writer_alone() throws IOException {
+        long me = ProcessHandle.current().pid();
+        Path live = Files.writeString(tmp.resolve(".snapshot-000004.stasis." + me + ".tmp"), "being written");
+
+        SnapshotStore.open(tmp);
+
+        assertThat(live).as("written by a process that is running and started before it").hasContent("being written");
+    }
+
+    @Test
+    void open_deletes_a_temp_file_whose_pid_now_belongs_to_a_process_started_after_it() throws IOException {
+        long me = ProcessHandle.current().pid();
+        Path reused = Files.writeString(tmp.resolve(".snapshot-000004.stasis." + me + ".tmp"), "from a previous container run");
+        Files.setLastModifiedTime(reused, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+
+        SnapshotStore.open(tmp);
+
+        assertThat(reused).doesNotExist();
+    }
+
+    @Test
+    void temp_files_carry_the_writers_pid() throws IOException {
+        FaultInjectingFiles files = new FaultInjectingFiles(tmp).failing(FaultInjectingFiles.Operation.FORCE, 1)
+                .failing(FaultInjectingFiles.Operation.DELETE, 1);
+        SnapshotStore store = SnapshotStore.open(tmp, files, 4242);
+
+        assertThatThrownBy(() -> commitText(store, "x")).isInstanceOf(IOException.class);
+
+        assertThat(namesIn(tmp)).containsExactly(".snapshot-000001.stasis.4242.tmp");
+    }
+
+    @Test
+    void a_temp_file_that_could_not_be_deleted_after_a_failure_goes_at_the_next_commit() throws IOException {
+        FaultInjectingFiles files = new FaultInjectingFiles(tmp).failing(FaultInjectingFiles.Operation.RENAME, 1)
+                .failing(FaultInjectingFiles.Operation.DELETE, 1);
+        SnapshotStore store = SnapshotStore.open(tmp, files);
+
+        assertThatThrownBy(() -> commitText(store, "lost"))
+                .hasMessageContaining("injected failure of RENAME")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement().asString().contains("injected failure of DELETE"));
+        assertThat(namesIn(tmp)).singleElement().asString().startsWith(".snapshot-000001.stasis.");
+
+        SnapshotFile next = commitText(store, "kept");
+
+        assertThat(namesIn(tmp)).containsExactly(next.path().getFileName().toString());
+    }
+
+    @Test
+    void a_failed_directory_fsync_takes_the_renamed_snapshot_back() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp, new FaultInjectingFiles(tmp).failing(FaultInjectingFiles.Operation.SYNC_DIRECTORY, 1));
+
+        assertThatThrownBy(() -> commitText(store, "not durable")).hasMessageContaining("injected failure of SYNC_DIRECTORY");
+
+        assertThat(namesIn(tmp)).as("a commit that reports failure adds nothing").isEmpty();
+        assertThat(commitText(store, "durable").id()).isEqualTo("000002");
     }
 
     @Test
@@ -188,6 +253,7 @@ class SnapshotStoreTest {
         assertThat(aside).isEqualTo(tmp.resolve("snapshot-000002.stasis.broken"));
         assertThat(Files.readString(aside)).isEqualTo("damaged");
         assertThat(store.list()).containsExactly(older);
+        assertThat(store.listBroken()).extracting(SnapshotFile::id, SnapshotFile::path).containsExactly(tuple("000002", aside));
         assertThat(SnapshotStore.open(tmp).newSnapshotId()).as("the id of a broken snapshot is never reused").isEqualTo("000003");
     }
 

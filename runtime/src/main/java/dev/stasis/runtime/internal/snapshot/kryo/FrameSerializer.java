@@ -41,12 +41,24 @@ final class FrameSerializer extends Serializer<Frame> {
         int floats = input.readVarInt(true);
         int doubles = input.readVarInt(true);
         int refs = input.readVarInt(true);
+        for (int length : new int[] {ints, longs, floats, doubles, refs}) {
+            BoundedInput.claim(input, length, "a frame's slot array");
+        }
         Frame frame = new Frame(method, point, ints, longs, floats, doubles, refs);
         kryo.reference(frame);
-        System.arraycopy(input.readInts(ints), 0, frame.ints, 0, ints);
-        System.arraycopy(input.readLongs(longs), 0, frame.longs, 0, longs);
-        System.arraycopy(input.readFloats(floats), 0, frame.floats, 0, floats);
-        System.arraycopy(input.readDoubles(doubles), 0, frame.doubles, 0, doubles);
+        // Element by element into the frame's own arrays (the bulk reads would allocate, and claim, a second copy).
+        for (int i = 0; i < ints; i++) {
+            frame.ints[i] = input.readInt();
+        }
+        for (int i = 0; i < longs; i++) {
+            frame.longs[i] = input.readLong();
+        }
+        for (int i = 0; i < floats; i++) {
+            frame.floats[i] = input.readFloat();
+        }
+        for (int i = 0; i < doubles; i++) {
+            frame.doubles[i] = input.readDouble();
+        }
         for (int i = 0; i < refs; i++) {
             frame.refs[i] = kryo.readClassAndObject(input);
         }

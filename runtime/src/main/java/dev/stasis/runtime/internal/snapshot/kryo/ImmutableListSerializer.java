@@ -34,7 +34,9 @@ final class ImmutableListSerializer extends Serializer<List<Object>> {
 
     @Override
     public List<Object> read(Kryo kryo, Input input, Class<? extends List<Object>> type) {
-        Object[] elements = new Object[input.readVarInt(true)];
+        int size = input.readVarInt(true);
+        BoundedInput.claim(input, size, "an immutable list");
+        Object[] elements = new Object[size];
         boolean hasNull = false;
         for (int i = 0; i < elements.length; i++) {
             elements[i] = kryo.readClassAndObject(input);

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lambda instances (Kryo routes every hidden class here through {@code ClosureSerializer.Closure}).
@@ -32,6 +34,8 @@ import java.util.Map;
  * the rebuilt lambda has the same shape. One factory per call site shape is spun and cached.
  */
 final class LambdaSerializer extends Serializer<Object> {
+    /** An object type in a method descriptor; scanning left to right, every 'L' outside a name starts one. */
+    private static final Pattern OBJECT_TYPE = Pattern.compile("L([^;]+);");
     private final Map<String, MethodHandle> factories = new HashMap<>();
 
     @Override
@@ -56,6 +60,13 @@ final class LambdaSerializer extends Serializer<Object> {
         List<String> bridges = bridgeSignatures(lambda.getClass(), form);
         output.writeVarInt(bridges.size(), true);
         bridges.forEach(output::writeString);
+        ManifestClassResolver classes = ManifestClassResolver.of(kryo);
+        for (String name : new Shape(form.getCapturingClass(), form.getFunctionalInterfaceClass(),
+                form.getFunctionalInterfaceMethodName(), form.getFunctionalInterfaceMethodSignature(), form.getImplMethodKind(),
+                form.getImplClass(), form.getImplMethodName(), form.getImplMethodSignature(), form.getInstantiatedMethodType(),
+                markers, bridges, form.getCapturedArgCount()).classNames()) {
+            classes.note(name);
+        }
         output.writeVarInt(form.getCapturedArgCount(), true);
         for (int i = 0; i < form.getCapturedArgCount(); i++) {
             kryo.writeClassAndObject(output, form.getCapturedArg(i));
@@ -67,6 +78,11 @@ final class LambdaSerializer extends Serializer<Object> {
         Shape shape = new Shape(input.readString(), input.readString(), input.readString(), input.readString(),
                 input.readVarInt(true), input.readString(), input.readString(), input.readString(),
                 input.readString(), readStrings(input), readStrings(input), input.readVarInt(true));
+        ManifestClassResolver classes = ManifestClassResolver.of(kryo);
+        for (String name : shape.classNames()) {
+            classes.requireListed(name, "a lambda in the data names class");
+        }
+        BoundedInput.claim(input, shape.capturedCount, "a lambda's captured values");
         Object[] captured = new Object[shape.capturedCount];
         for (int i = 0; i < captured.length; i++) {
             captured[i] = kryo.readClassAndObject(input);
@@ -156,6 +172,7 @@ final class LambdaSerializer extends Serializer<Object> {
 
     private static List<String> readStrings(Input input) {
         int n = input.readVarInt(true);
+        BoundedInput.claim(input, n, "a lambda's list of names");
         List<String> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             items.add(input.readString());
@@ -167,6 +184,28 @@ final class LambdaSerializer extends Serializer<Object> {
     private record Shape(String capturingClass, String functionalClass, String functionalName, String functionalSignature,
                          int implKind, String implClass, String implName, String implSignature, String instantiatedType,
                          List<String> markers, List<String> bridges, int capturedCount) {
+
+        /** Every class that rebuilding the lambda resolves, as binary names. */
+        List<String> classNames() {
+            List<String> names = new ArrayList<>();
+            names.add(capturingClass.replace('/', '.'));
+            names.add(functionalClass.replace('/', '.'));
+            names.add(implClass.replace('/', '.'));
+            names.addAll(markers);
+            for (String descriptor : descriptors()) {
+                Matcher m = OBJECT_TYPE.matcher(descriptor);
+                while (m.find()) {
+                    names.add(m.group(1).replace('/', '.'));
+                }
+            }
+            return names;
+        }
+
+        private List<String> descriptors() {
+            List<String> descriptors = new ArrayList<>(List.of(functionalSignature, implSignature, instantiatedType));
+            descriptors.addAll(bridges);
+            return descriptors;
+        }
 
         String key() {
             return String.join("|", capturingClass, functionalClass, functionalName, functionalSignature,

@@ -32,6 +32,7 @@ final class LinkedHashMapSerializer extends MapSerializer<Map> {
 
     @Override
     protected Map create(Kryo kryo, Input input, Class<? extends Map> type, int size) {
+        BoundedInput.claim(input, size, "a " + type.getName());
         if (type == LinkedHashMap.class) {
             return new LinkedHashMap<>(Math.max(16, (int) (size / 0.75f) + 1), 0.75f, pendingAccessOrder);
         }

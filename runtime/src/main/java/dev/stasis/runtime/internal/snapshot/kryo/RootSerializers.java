@@ -52,6 +52,7 @@ final class RootSerializers {
     static final class ClassStaticsSerializer extends Serializer<ClassStatics> {
         @Override
         public void write(Kryo kryo, Output output, ClassStatics statics) {
+            ManifestClassResolver.of(kryo).note(statics.className());
             output.writeString(statics.className());
             List<String> names = statics.fieldNames();
             output.writeVarInt(names.size(), true);
@@ -69,6 +70,8 @@ final class RootSerializers {
         @Override
         public ClassStatics read(Kryo kryo, Input input, Class<? extends ClassStatics> type) {
             String className = input.readString();
+            // A restore writes these statics by reflection, which initialises the class.
+            ManifestClassResolver.of(kryo).requireListed(className, "the data holds the static fields of class");
             int count = input.readVarInt(true);
             List<String> names = new ArrayList<>(Math.min(count, 4096));
             List<Object> values = new ArrayList<>(Math.min(count, 4096));

@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.snapshot.kryo;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
@@ -13,12 +14,17 @@ import java.util.Map;
 /**
  * Kryo with these additions: field serializers copy every field; every nested write records, only when it fails, the object it was
  * writing (so a failure can say where in the graph it happened: see {@link CapturePathException});
- * and the JDK's collection wrappers and views are written field by field (a collection serializer
- * would call {@code add} on an unmodifiable view, or cannot create a view at all).
+ * the JDK's collection wrappers and views are written field by field (a collection serializer
+ * would call {@code add} on an unmodifiable view, or cannot create a view at all); the graph's depth
+ * is bounded when writing and reading, and the number of values read is bounded (a reader refuses
+ * what a writer could never have written).
  */
 final class SnapshotKryo extends Kryo {
     private final FieldSerializer.FieldSerializerConfig applicationFields = new FieldSerializer.FieldSerializerConfig();
     private final FieldSerializer.FieldSerializerConfig jdkFields = new FieldSerializer.FieldSerializerConfig();
+    private final int maxDepth;
+    private final long maxValues;
+    private long valuesRead;
 
     /**
      * A checkpoint copies the whole in-memory state of application objects: synthetic fields (an
@@ -28,7 +34,10 @@ final class SnapshotKryo extends Kryo {
      * out: there they cache derived objects such as the key-set view of a synchronized map, which
      * cannot be rebuilt element by element.
      */
-    SnapshotKryo() {
+    SnapshotKryo(ManifestClassResolver classes, int maxDepth, long maxValues) {
+        super(classes, null);
+        this.maxDepth = maxDepth;
+        this.maxValues = maxValues;
         applicationFields.setIgnoreSyntheticFields(false);
         applicationFields.setSerializeTransient(true);
         jdkFields.setIgnoreSyntheticFields(false);
@@ -45,9 +54,18 @@ final class SnapshotKryo extends Kryo {
         return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
+    /** Reading refuses a graph deeper than this, so writing one would make a snapshot that can never be resumed. */
+    private void checkWriteDepth(Object object) {
+        if (getDepth() >= maxDepth) {
+            throw CapturePathException.refuse(object, "the object graph nests deeper than " + maxDepth
+                    + " levels, the most a snapshot holds: break the chain (e.g. keep a long linked structure in a list)");
+        }
+    }
+
     @Override
     public void writeClassAndObject(Output output, Object object) {
         try {
+            checkWriteDepth(object);
             super.writeClassAndObject(output, object);
         } catch (RuntimeException e) {
             throw CapturePathException.through(e, object);
@@ -57,6 +75,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public void writeObject(Output output, Object object) {
         try {
+            checkWriteDepth(object);
             super.writeObject(output, object);
         } catch (RuntimeException e) {
             throw CapturePathException.through(e, object);
@@ -66,6 +85,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public void writeObject(Output output, Object object, Serializer serializer) {
         try {
+            checkWriteDepth(object);
             super.writeObject(output, object, serializer);
         } catch (RuntimeException e) {
             throw CapturePathException.through(e, object);
@@ -75,6 +95,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public void writeObjectOrNull(Output output, Object object, Class type) {
         try {
+            checkWriteDepth(object);
             super.writeObjectOrNull(output, object, type);
         } catch (RuntimeException e) {
             throw CapturePathException.through(e, object);
@@ -84,6 +105,7 @@ final class SnapshotKryo extends Kryo {
     @Override
     public void writeObjectOrNull(Output output, Object object, Serializer serializer) {
         try {
+            checkWriteDepth(object);
             super.writeObjectOrNull(output, object, serializer);
         } catch (RuntimeException e) {
             throw CapturePathException.through(e, object);
@@ -91,8 +113,49 @@ final class SnapshotKryo extends Kryo {
     }
 
     @Override
+    public Object readClassAndObject(Input input) {
+        enterRead();
+        return super.readClassAndObject(input);
+    }
+
+    @Override
+    public <T> T readObject(Input input, Class<T> type) {
+        enterRead();
+        return super.readObject(input, type);
+    }
+
+    @Override
+    public <T> T readObject(Input input, Class<T> type, Serializer serializer) {
+        enterRead();
+        return super.readObject(input, type, serializer);
+    }
+
+    @Override
+    public <T> T readObjectOrNull(Input input, Class<T> type) {
+        enterRead();
+        return super.readObjectOrNull(input, type);
+    }
+
+    @Override
+    public <T> T readObjectOrNull(Input input, Class<T> type, Serializer serializer) {
+        enterRead();
+        return super.readObjectOrNull(input, type, serializer);
+    }
+
+    /** Each value read (an object, a null, a back-reference) takes at least one byte of the payload. */
+    private void enterRead() {
+        if (getDepth() >= maxDepth) {
+            throw new RefusedReadException("the object graph nests deeper than " + maxDepth
+                    + " levels, the most a snapshot holds (a writer refuses such a graph)");
+        }
+        if (++valuesRead > maxValues) {
+            throw new RefusedReadException("the object graph holds more than " + maxValues + " values");
+        }
+    }
+
+    @Override
     public Serializer getDefaultSerializer(Class type) {
-        Serializer<?> serializer = containerSerializer(type);
+        Serializer<?> serializer = BoundedContainers.bounded(type, containerSerializer(type));
         boolean container = Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
         return container && isJdkClass(type) ? ModCountSerializer.wrapIfCounting(type, serializer) : serializer;
     }
@@ -111,7 +174,8 @@ final class SnapshotKryo extends Kryo {
     }
 
     private static boolean isGenericContainerSerializer(Serializer<?> serializer) {
-        return serializer.getClass() == CollectionSerializer.class || serializer.getClass() == MapSerializer.class;
+        return serializer.getClass() == CollectionSerializer.class || serializer.getClass() == MapSerializer.class
+                || BoundedContainers.isGeneric(serializer);
     }
 
     private static boolean hasNoArgConstructor(Class<?> type) {

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.Util;
 import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
 import java.io.FileDescriptor;
@@ -21,6 +22,7 @@ import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,9 +45,31 @@ public final class SnapshotKryoFactory {
     private SnapshotKryoFactory() {
     }
 
-    /** A new Kryo for one snapshot read or write; {@code loader} resolves the application's classes. */
+    /** A Kryo that writes one snapshot with the default depth bound; {@code loader} resolves the application's classes. */
     public static Kryo create(ClassLoader loader) {
-        SnapshotKryo kryo = new SnapshotKryo();
+        return forWriting(loader, ReadOptions.DEFAULT_MAX_DEPTH);
+    }
+
+    /** A Kryo that writes one snapshot and records the classes it uses ({@link #classNames}). */
+    public static Kryo forWriting(ClassLoader loader, int maxDepth) {
+        return configure(new SnapshotKryo(ManifestClassResolver.recording(), maxDepth, Long.MAX_VALUE), loader);
+    }
+
+    /**
+     * A Kryo that reads one snapshot: it resolves only {@code classNames} (the snapshot's class list),
+     * nests at most {@code maxDepth} deep and reads at most {@code maxValues} values. Read it from a
+     * {@link BoundedInput}, which bounds what lengths in the data may allocate.
+     */
+    public static Kryo forReading(ClassLoader loader, List<String> classNames, int maxDepth, long maxValues) {
+        return configure(new SnapshotKryo(ManifestClassResolver.allowing(classNames), maxDepth, maxValues), loader);
+    }
+
+    /** The classes a writing Kryo used so far, in order of first use: the snapshot's class list. */
+    public static List<String> classNames(Kryo kryo) {
+        return ManifestClassResolver.of(kryo).recordedNames();
+    }
+
+    private static Kryo configure(SnapshotKryo kryo, ClassLoader loader) {
         kryo.setClassLoader(loader);
         kryo.setRegistrationRequired(false);
         kryo.setWarnUnregisteredClasses(false);
