@@ -1,14 +1,17 @@
 package dev.stasis.runtime.internal.snapshot.corruption;
 
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
+
 /**
  * An intact snapshot file, as {@code SnapshotCodec.write} produced it, that the corruption tests
  * damage.
  *
- * @param name    says which size it was made to (shown in failures)
- * @param bytes   the whole file; never modified (damage works on copies)
- * @param framing where its fields are
+ * @param name        says how it was made (shown in failures)
+ * @param bytes       the whole file; never modified (damage works on copies)
+ * @param framing     where its fields are
+ * @param readOptions how to read it intact (with its key when it is signed)
  */
-record BaseSnapshot(String name, byte[] bytes, SnapshotFraming framing) {
+record BaseSnapshot(String name, byte[] bytes, SnapshotFraming framing, ReadOptions readOptions) {
     int length() {
         return bytes.length;
     }

@@ -1,11 +1,16 @@
 package dev.stasis.runtime.internal.snapshot.corruption;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.runtime.Compression;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
+import dev.stasis.runtime.internal.snapshot.SnapshotKey;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.WriteOptions;
+import java.nio.charset.StandardCharsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,27 +24,33 @@ import java.util.Random;
  * The intact snapshots the corruption tests start from: real files written by
  * {@code SnapshotCodec.write}, of sizes chosen so that block edges fall in different places
  * (one small block, a payload one byte short of, exactly at and one byte past the 1 MiB block
- * size, several blocks with a short or a full last one), with manifests of different lengths so
- * the data section starts at different offsets. Built once per JVM from fixed seeds.
+ * size, several blocks with a short or a full last one), small files cut into many small blocks,
+ * LZ4-compressed ones (mixing compressed and stored blocks) and signed ones, with manifests of
+ * different lengths so the data section starts at different offsets. Built once per JVM from
+ * fixed seeds.
  */
 final class BaseSnapshots {
     /** The block size docs/FORMAT.md documents; only used to aim payload sizes at block edges. */
     private static final int MIB = 1 << 20;
+    private static final SnapshotKey KEY = SnapshotKey.of("a test key of 32 bytes, no more.".getBytes(StandardCharsets.US_ASCII),
+            "the corruption tests' key");
 
-    private record Spec(String name, int payloadBytes, int fingerprints) {
+    private record Spec(String name, int payloadBytes, int fingerprints, WriteOptions options) {
     }
 
+    private static final WriteOptions PLAIN = WriteOptions.defaults();
     private static final List<Spec> SPECS = List.of(
-            new Spec("smallest", 0, 0),
-            new Spec("4 KiB", 4 << 10, 3),
-            new Spec("60 KiB", 60 << 10, 40),
-            new Spec("1 MiB - 1", MIB - 1, 0),
-            new Spec("1 MiB", MIB, 7),
-            new Spec("1 MiB + 1", MIB + 1, 300),
-            new Spec("1.5 MiB", MIB + MIB / 2 + 777, 1),
-            new Spec("2 MiB", 2 * MIB, 25),
-            new Spec("2 MiB + 3", 2 * MIB + 3, 0),
-            new Spec("3.3 MiB", 3 * MIB + 314_159, 120));
+            new Spec("smallest", 0, 0, PLAIN),
+            new Spec("4 KiB in 512-byte blocks", 4 << 10, 3, PLAIN.withBlockBytes(512)),
+            new Spec("60 KiB in 4 KiB blocks, LZ4", 60 << 10, 40, PLAIN.withBlockBytes(4 << 10).withCompression(Compression.LZ4)),
+            new Spec("60 KiB in 16 KiB blocks, signed", 60 << 10, 5, PLAIN.withBlockBytes(16 << 10).withKey(KEY)),
+            new Spec("1 MiB - 1", MIB - 1, 0, PLAIN),
+            new Spec("1 MiB", MIB, 7, PLAIN),
+            new Spec("1 MiB + 1", MIB + 1, 300, PLAIN),
+            new Spec("1.5 MiB, LZ4", MIB + MIB / 2 + 777, 1, PLAIN.withCompression(Compression.LZ4)),
+            new Spec("2 MiB, signed", 2 * MIB, 25, PLAIN.withKey(KEY)),
+            new Spec("2 MiB + 3", 2 * MIB + 3, 0, PLAIN),
+            new Spec("3.3 MiB", 3 * MIB + 314_159, 120, PLAIN));
 
     private static final List<BaseSnapshot> ALL;
 
@@ -66,26 +77,31 @@ final class BaseSnapshots {
         return ALL.stream().filter(BaseSnapshot::hasSeveralBlocks).toList();
     }
 
+    static List<BaseSnapshot> unsigned() {
+        return ALL.stream().filter(b -> !b.framing().signed()).toList();
+    }
+
     /** Writes the spec's content with a filler sized so the payload lands exactly on the target (when it can). */
     private static BaseSnapshot build(Spec spec, Random random) {
         Manifest manifest = manifest(spec, random);
         long seed = random.nextLong();
         int filler = 0;
-        byte[] bytes = write(manifest, content(new Random(seed), filler));
+        byte[] bytes = write(manifest, content(new Random(seed), filler), spec.options());
         SnapshotFraming framing = SnapshotFraming.parse(bytes);
         // The filler's length prefix is a varint, so a second or third step may be needed.
         for (int step = 0; step < 4 && spec.payloadBytes() > 0 && framing.payloadLength() != spec.payloadBytes(); step++) {
             filler = (int) Math.max(0, filler + spec.payloadBytes() - framing.payloadLength());
-            bytes = write(manifest, content(new Random(seed), filler));
+            bytes = write(manifest, content(new Random(seed), filler), spec.options());
             framing = SnapshotFraming.parse(bytes);
         }
-        return new BaseSnapshot(spec.name(), bytes, framing);
+        ReadOptions read = spec.options().key() == null ? ReadOptions.defaults() : ReadOptions.defaults().withKey(KEY);
+        return new BaseSnapshot(spec.name(), bytes, framing, read);
     }
 
-    private static byte[] write(Manifest manifest, SnapshotContent content) {
+    private static byte[] write(Manifest manifest, SnapshotContent content, WriteOptions options) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            SnapshotCodec.write(out, manifest, content);
+            SnapshotCodec.write(out, manifest, content, options);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,8 +16,9 @@ class BaseSnapshotsTest {
         for (BaseSnapshot base : BaseSnapshots.all()) {
             SnapshotFraming framing = base.framing();
             long framed = framing.dataStart()
-                    + framing.blocks().stream().mapToLong(block -> block.end() - block.start()).sum()
-                    + 4 + SnapshotFraming.TRAILER_BYTES;
+                    + framing.blocks().stream().mapToLong(block -> SnapshotFraming.BLOCK_HEADER_BYTES + block.stored() + 4).sum()
+                    + 4 + 8 + 4 + 4 + framing.classListLength() + 4
+                    + (framing.signed() ? SnapshotFraming.MAC_BYTES : 0) + SnapshotFraming.END_MAGIC_BYTES;
 
             assertThat(framed).as("%s", base).isEqualTo(base.length());
             assertThat(framing.edges()).as("%s", base).contains(framing.dataStart(), framing.trailerStart(), (long) base.length());
@@ -35,11 +36,20 @@ class BaseSnapshotsTest {
         assertThat(all).anySatisfy(base -> assertThat(lastBlockLength(base)).isEqualTo(1));
         assertThat(all).anySatisfy(base -> assertThat(base.framing().payloadLength()).isEqualTo(2L * MIB));
         assertThat(all.stream().map(base -> base.framing().manifestLength()).distinct().count()).isGreaterThan(5);
-        assertThat(BaseSnapshots.small()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(BaseSnapshots.small()).hasSizeGreaterThanOrEqualTo(3)
+                .anySatisfy(base -> assertThat(base.framing().blocks()).hasSizeGreaterThan(5));
+        assertThat(all).anySatisfy(base -> assertThat(base.framing().signed()).isTrue());
+    }
+
+    @Test
+    void a_compressed_base_mixes_compressed_and_stored_blocks() {
+        assertThat(BaseSnapshots.all()).anySatisfy(base -> assertThat(base.framing().blocks())
+                .anySatisfy(block -> assertThat(block.stored()).isLessThan(block.rawLength()))
+                .anySatisfy(block -> assertThat(block.stored()).isEqualTo(block.rawLength())));
     }
 
     private static int lastBlockLength(BaseSnapshot base) {
         List<SnapshotFraming.Block> blocks = base.framing().blocks();
-        return blocks.get(blocks.size() - 1).length();
+        return blocks.get(blocks.size() - 1).rawLength();
     }
 }

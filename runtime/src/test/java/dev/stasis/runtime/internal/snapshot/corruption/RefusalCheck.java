@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.snapshot.corruption;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotFormatException;
 import java.io.IOException;
@@ -11,12 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The property every corruption test checks. Both ways of reading a snapshot refuse the damaged
- * file with a {@link SnapshotFormatException} that names the file and an offset in it (or gives
- * the documented "use a newer agent" refusal), and nothing else happens:
+ * The property every corruption test checks. The three ways of reading a snapshot
+ * ({@code readManifest}, {@code verify}, {@code readContent}, each with the base's key when it is
+ * signed) refuse the damaged file with a {@link SnapshotFormatException} that names the file and
+ * an offset in it (or gives a version's documented refusal), and nothing else happens:
  * <ul>
  * <li>no successful read, no other exception or error (no Kryo exception, no
  *     NegativeArraySizeException, no OutOfMemoryError);</li>
@@ -42,7 +45,7 @@ final class RefusalCheck {
         return FIXED_ALLOWANCE + 2 * fileLength;
     }
 
-    /** What the two reads threw; they run the same checks, so they name the same offset. */
+    /** What the reads threw; they run the same checks, so they name the same offset. */
     record Refusal(SnapshotFormatException byManifestRead, SnapshotFormatException byContentRead) {
         long offset() {
             return byManifestRead.offset();
@@ -60,15 +63,20 @@ final class RefusalCheck {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SnapshotFormatException byManifest = refusal("readManifest", damage, () -> SnapshotCodec.readManifest(file));
+        ReadOptions options = damage.base().readOptions();
+        SnapshotFormatException byManifest = refusal("readManifest", damage, () -> SnapshotCodec.readManifest(file, options));
+        SnapshotFormatException byVerify = refusal("verify", damage, () -> SnapshotCodec.verify(file, options));
         RecordingClassLoader loader = new RecordingClassLoader(getClass().getClassLoader());
-        SnapshotFormatException byContent = refusal("readContent", damage, () -> SnapshotCodec.readContent(file, loader));
+        SnapshotFormatException byContent = refusal("readContent", damage,
+                () -> SnapshotCodec.readContent(file, loader, options));
         assertThat(loader.requested())
                 .as("classes resolved by readContent of %s: the deserializer saw bytes of a damaged file (%s)",
                         damage, byContent.getMessage())
                 .isEmpty();
-        assertThat(byContent.offset()).as("offsets named by readContent and readManifest of %s:%n%s%n%s",
-                damage, byContent.getMessage(), byManifest.getMessage()).isEqualTo(byManifest.offset());
+        for (SnapshotFormatException other : List.of(byVerify, byContent)) {
+            assertThat(other.offset()).as("offsets named by the reads of %s:%n%s%n%s",
+                    damage, other.getMessage(), byManifest.getMessage()).isEqualTo(byManifest.offset());
+        }
         return new Refusal(byManifest, byContent);
     }
 
@@ -91,8 +99,10 @@ final class RefusalCheck {
         String message = refused.getMessage();
         assertThat(refused.file()).as("file named by %s of %s: %s", read, damage, message).isEqualTo(file);
         assertThat(message).as("%s of %s", read, damage).startsWith("snapshot " + file + " ");
-        assertThat(message.contains("at byte offset " + refused.offset() + ": ") || message.endsWith("use a newer agent"))
-                .as("%s of %s names the offset %d or asks for a newer agent: %s", read, damage, refused.offset(), message)
+        assertThat(message.contains("at byte offset " + refused.offset() + ": ") || message.endsWith(": use a newer agent")
+                || message.endsWith(": start fresh with restore=never"))
+                .as("%s of %s names the offset %d or gives a version's documented refusal: %s", read, damage,
+                        refused.offset(), message)
                 .isTrue();
         long damageStarts = damage.base().framing().unitStart(firstDifference(damage));
         assertThat(refused.offset()).as("offset named by %s of %s, whose first damaged unit starts at %d: %s",
