@@ -130,6 +130,12 @@ final class ForkedJvm implements AutoCloseable {
         return end < 0 ? List.of() : text.substring(0, end).lines().toList();
     }
 
+    /** What stdout holds after its last newline: a line cut off by a kill, or "". */
+    String stdoutPartialLine() {
+        String text = read(stdout);
+        return text.substring(text.lastIndexOf('\n') + 1);
+    }
+
     String stderr() {
         return read(stderr);
     }
