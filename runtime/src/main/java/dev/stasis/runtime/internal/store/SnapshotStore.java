@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,7 +91,10 @@ public final class SnapshotStore {
         return store;
     }
 
-    /** Opens an existing directory for reading only (CLI); never creates or deletes anything. */
+    /**
+     * Opens an existing directory for the CLI: never creates anything, and deletes only what
+     * {@link #prune(int, Consumer)} or {@link #deleteBroken} is asked to (not even abandoned temp files).
+     */
     public static SnapshotStore openExisting(Path directory) throws IOException {
         Path dir = directory.toAbsolutePath().normalize();
         if (!Files.exists(dir)) {
@@ -179,14 +183,51 @@ public final class SnapshotStore {
         return Optional.empty();
     }
 
-    /** Deletes all but the newest {@code keep} snapshots. */
-    public synchronized void prune(int keep) throws IOException {
+    /**
+     * What {@link #prune(int)} would delete now: every committed snapshot but the newest {@code keep}
+     * by id, newest first. Finished markers, {@code .broken} files and temp files are never among them.
+     */
+    public List<SnapshotFile> prunable(int keep) throws IOException {
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be at least 1 (the newest snapshot is never deleted), was " + keep);
         }
         List<SnapshotFile> all = list();
-        for (SnapshotFile old : all.subList(Math.min(keep, all.size()), all.size())) {
-            files.delete(old.path());
+        return List.copyOf(all.subList(Math.min(keep, all.size()), all.size()));
+    }
+
+    /** Deletes all but the newest {@code keep} snapshots. */
+    public synchronized void prune(int keep) throws IOException {
+        prune(keep, deleted -> { });
+    }
+
+    /**
+     * As {@link #prune(int)}, telling {@code deleted} about each snapshot once it is deleted.
+     * Finished markers stay even when their run has no snapshot left: deleting one while a snapshot
+     * of its run remains would make a finished run resumable again.
+     */
+    public synchronized void prune(int keep, Consumer<SnapshotFile> deleted) throws IOException {
+        deleteDurably(prunable(keep), deleted);
+    }
+
+    /** Deletes the snapshots set aside by {@link #markBroken} (only on request: they are evidence). */
+    public synchronized void deleteBroken(Consumer<SnapshotFile> deleted) throws IOException {
+        deleteDurably(listBroken(), deleted);
+    }
+
+    /** The directory is fsynced even after a failed delete, so what was deleted stays deleted. */
+    private void deleteDurably(List<SnapshotFile> doomed, Consumer<SnapshotFile> deleted) throws IOException {
+        try {
+            for (SnapshotFile file : doomed) {
+                files.delete(file.path());
+                deleted.accept(file);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                files.syncDirectory(directory);
+            } catch (IOException | RuntimeException syncFailure) {
+                e.addSuppressed(syncFailure);
+            }
+            throw e;
         }
         files.syncDirectory(directory);
     }

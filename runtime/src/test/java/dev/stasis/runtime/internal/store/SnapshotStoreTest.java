@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -124,6 +125,58 @@ class SnapshotStoreTest {
 
         assertThat(store.list()).extracting(SnapshotFile::id).containsExactly("000005", "000004");
         assertThatThrownBy(() -> store.prune(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void prune_deletes_exactly_what_prunable_names_and_never_markers_broken_or_temp_files() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp);
+        for (int i = 0; i < 4; i++) {
+            commitText(store, "s" + i);
+        }
+        store.markBroken(store.find("000002").orElseThrow());
+        store.markFinished("run-1");
+        Path liveTemp = Files.writeString(tmp.resolve(".snapshot-000009.stasis." + ProcessHandle.current().pid() + ".tmp"), "x");
+        List<SnapshotFile> named = store.prunable(1);
+        List<SnapshotFile> deleted = new ArrayList<>();
+
+        store.prune(1, deleted::add);
+
+        assertThat(named).extracting(SnapshotFile::id).containsExactly("000003", "000001");
+        assertThat(deleted).isEqualTo(named);
+        assertThat(namesIn(tmp)).containsExactly(liveTemp.getFileName().toString(), "finished-run-1",
+                "snapshot-000002.stasis.broken", "snapshot-000004.stasis");
+        assertThatThrownBy(() -> store.prunable(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void delete_broken_deletes_only_the_set_aside_snapshots() throws IOException {
+        SnapshotStore store = SnapshotStore.open(tmp);
+        SnapshotFile damaged = commitText(store, "damaged");
+        SnapshotFile intact = commitText(store, "intact");
+        Path aside = store.markBroken(damaged);
+        List<SnapshotFile> deleted = new ArrayList<>();
+
+        store.deleteBroken(deleted::add);
+
+        assertThat(deleted).extracting(SnapshotFile::path).containsExactly(aside);
+        assertThat(store.list()).containsExactly(intact);
+        assertThat(store.listBroken()).isEmpty();
+    }
+
+    @Test
+    void a_failed_delete_during_prune_keeps_the_earlier_deletions_durable_and_reports_only_them() throws IOException {
+        for (int i = 1; i <= 4; i++) {
+            Files.writeString(tmp.resolve(String.format("snapshot-%06d.stasis", i)), "s" + i);
+        }
+        FaultInjectingFiles files = new FaultInjectingFiles(tmp).failing(FaultInjectingFiles.Operation.DELETE, 2);
+        SnapshotStore store = SnapshotStore.open(tmp, files);
+        List<SnapshotFile> deleted = new ArrayList<>();
+
+        assertThatThrownBy(() -> store.prune(1, deleted::add)).hasMessageContaining("injected failure of DELETE #2");
+
+        assertThat(deleted).extracting(SnapshotFile::id).containsExactly("000003");
+        assertThat(namesIn(tmp)).containsExactly("snapshot-000001.stasis", "snapshot-000002.stasis", "snapshot-000004.stasis");
+        assertThat(files.allDurable()).as(files.log()).isTrue();
     }
 
     @Test
