@@ -36,7 +36,9 @@ class StasisCliTest {
     @Test
     void help_lists_the_commands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("checkpoint", "list", "verify", "inspect", "--version");
+        assertThat(out.toString()).contains("checkpoint", "list", "verify", "inspect", "prune", "--version");
+        assertThat(out.toString().lines()).as("prune is registered, not only mentioned")
+                .anyMatch(line -> line.matches("\\s+prune\\s+Delete all but the newest N snapshots.*"));
     }
 
     @Test
