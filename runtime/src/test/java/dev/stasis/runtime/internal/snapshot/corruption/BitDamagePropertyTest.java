@@ -62,10 +62,11 @@ class BitDamagePropertyTest {
     @Test
     void a_full_length_file_whose_tail_is_zeros_is_refused() {
         RefusalCheck check = new RefusalCheck(dir);
-        // Any base alike: a small one has only a few pages to start from.
+        // Any base alike: a small one has only a few pages to start from. The space is small and
+        // the draws lean towards the ends of each range, so about 200 to 215 of the 300 are distinct.
         Gen<Damage> tails = Generate.pick(BaseSnapshots.all()).flatMap(base ->
                 integers().between(0, pages(base) - 1).map(page -> Damage.tailZeroed(base, page)));
-        DamageProperty.forAll(300, tails, check::assertRefused);
+        DamageProperty.forAll(300, 150, tails, check::assertRefused);
     }
 
     private static int pages(BaseSnapshot base) {
