@@ -1,8 +1,5 @@
 package bench.stasis.design;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MutableCallSite;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,8 +28,6 @@ public class CallPollShapes {
     static final int N = 30;
     static volatile boolean volatilePending;
     static boolean plainPending;
-    static final MutableCallSite SWITCH = new MutableCallSite(MethodHandles.constant(boolean.class, false));
-    static final MethodHandle SWITCH_INVOKER = SWITCH.dynamicInvoker();
 
     @Benchmark
     public int noPoll() {
@@ -95,29 +90,21 @@ public class CallPollShapes {
     }
 
     static int withSwitch(int n) {
-        if (switchPending()) {
+        if (SwitchPoll.pending()) {
             slowPath();
         }
         if (n < 2) {
             return n;
         }
         int a = withSwitch(n - 1);
-        if (switchPending()) {
+        if (SwitchPoll.pending()) {
             slowPath();
         }
         int b = withSwitch(n - 2);
-        if (switchPending()) {
+        if (SwitchPoll.pending()) {
             slowPath();
         }
         return a + b;
-    }
-
-    private static boolean switchPending() {
-        try {
-            return (boolean) SWITCH_INVOKER.invokeExact();
-        } catch (Throwable impossible) {
-            throw new AssertionError(impossible);
-        }
     }
 
     private static void slowPath() {

@@ -1,8 +1,5 @@
 package bench.stasis.design;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MutableCallSite;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,9 +31,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LoopPollShapes {
     /** The volatile flag the instrumenter used to read; never set, as while no checkpoint runs. */
     static volatile boolean pending;
-    /** What {@code Stasis.isPending()} reads now: the constant target of a mutable call site. */
-    static final MutableCallSite SWITCH = new MutableCallSite(MethodHandles.constant(boolean.class, false));
-    static final MethodHandle SWITCH_INVOKER = SWITCH.dynamicInvoker();
     static final int STRIP = 4096;
 
     private long[] values;
@@ -71,20 +65,12 @@ public class LoopPollShapes {
     public long switchPollEveryIteration() {
         long[] a = fresh();
         for (int i = 1; i < a.length; i++) {
-            if (switchPending()) {
+            if (SwitchPoll.pending()) {
                 slowPath();
             }
             a[i] += a[i - 1];
         }
         return a[a.length - 1];
-    }
-
-    private static boolean switchPending() {
-        try {
-            return (boolean) SWITCH_INVOKER.invokeExact();
-        } catch (Throwable impossible) {
-            throw new AssertionError(impossible);
-        }
     }
 
     @Benchmark
