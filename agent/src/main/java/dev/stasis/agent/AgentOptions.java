@@ -1,6 +1,7 @@
 package dev.stasis.agent;
 
 import dev.stasis.runtime.Compression;
+import dev.stasis.runtime.internal.criu.CriuBinary;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +27,22 @@ import java.util.regex.Pattern;
  * @param compression how snapshot data blocks are stored
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
+ * @param engine    what takes the checkpoints
+ * @param criu      the CRIU executable for {@code engine=criu}: a path, or a name looked up on the PATH
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key) {
+                           Compression compression, Path key, Engine engine, String criu) {
+
+    /** What takes the checkpoints. */
+    public enum Engine {
+        /** Stasis's own: the application's state, restorable by a relaunch on any JDK 17+. */
+        PORTABLE,
+        /** A CRIU dump of the whole process; {@code restore} brings it back. */
+        CRIU,
+        /** The JDK's own {@code jdk.crac}, on a CRaC build of the JDK. */
+        CRAC
+    }
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -40,7 +53,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static final List<String> NAMES =
-            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key");
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key",
+                    "engine", "criu");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -51,10 +65,18 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         exclude = List.copyOf(exclude);
     }
 
+    /** The options as they were before the engines came, on the portable engine. */
+    public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
+                        List<String> include, List<String> exclude, Compression compression, Path key) {
+        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, Engine.PORTABLE,
+                CriuBinary.defaultLocation());
+    }
+
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null);
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, Engine.PORTABLE,
+                CriuBinary.defaultLocation());
     }
 
     /**
@@ -99,6 +121,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         List<String> exclude = o.exclude;
         Compression compression = o.compression;
         Path keyFile = o.key;
+        Engine engine = o.engine;
+        String criu = o.criu;
         switch (key) {
             case "dir" -> dir = path(key, value, workingDirectory);
             case "restore" -> restore = restore(value);
@@ -110,9 +134,12 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "exclude" -> exclude = prefixes(key, value);
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
+            case "engine" -> engine = engine(value);
+            case "criu" -> criu = value.contains("/") ? path(key, value, workingDirectory).toString() : value;
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
-        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile);
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile,
+                engine, criu);
     }
 
     private static Path path(String key, String value, Path workingDirectory) throws AgentOptionsException {
@@ -131,6 +158,19 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return Compression.NONE;
             default:
                 throw bad("compress", "'" + value + "' is neither lz4 nor none");
+        }
+    }
+
+    private static Engine engine(String value) throws AgentOptionsException {
+        switch (value) {
+            case "portable":
+                return Engine.PORTABLE;
+            case "criu":
+                return Engine.CRIU;
+            case "crac":
+                return Engine.CRAC;
+            default:
+                throw bad("engine", "'" + value + "' is none of portable, criu, crac");
         }
     }
 
@@ -215,6 +255,10 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "compress=lz4";
             case "key":
                 return "key=/etc/stasis/myjob.key";
+            case "engine":
+                return "engine=criu";
+            case "criu":
+                return "criu=/usr/sbin/criu";
             default:
                 return "exclude=com.acme.generated";
         }

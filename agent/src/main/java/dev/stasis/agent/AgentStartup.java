@@ -32,9 +32,15 @@ final class AgentStartup {
      * @throws AgentOptionsException when {@code dir=} or {@code key=} cannot be used; the caller stops the JVM
      */
     static void start(AgentOptions options, Instrumentation inst) throws RestoreException, AgentOptionsException {
-        StasisRuntime runtime = openRuntime(options);
-        inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
-                ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
+        StasisRuntime runtime;
+        if (options.engine() == AgentOptions.Engine.PORTABLE) {
+            runtime = openRuntime(options);
+            inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
+                    ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
+        } else {
+            // The whole-process engines save the process as it is: nothing to instrument, no cost while it runs.
+            runtime = WholeProcessEngines.open(options, runtimeConfig(options));
+        }
         restore(runtime);
         try {
             Checkpointer.register(runtime, ManagementFactory.getPlatformMBeanServer());
@@ -52,17 +58,20 @@ final class AgentStartup {
      * before it touches the directory.
      */
     private static StasisRuntime openRuntime(AgentOptions options) throws AgentOptionsException {
-        LaunchCommand launch = LaunchCommand.ofThisJvm();
         try {
-            return StasisRuntime.portable(new RuntimeConfig(options.directory(), options.restore(),
-                    options.timeout(), options.keep(), launch.mainClass(), launch.arguments(),
-                    options.compression(), options.key()));
+            return StasisRuntime.portable(runtimeConfig(options));
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof SnapshotKeyException key) {
                 throw new AgentOptionsException("bad value for option 'key' in -javaagent options: " + key.getMessage());
             }
             throw new AgentOptionsException(e.getMessage());
         }
+    }
+
+    private static RuntimeConfig runtimeConfig(AgentOptions options) {
+        LaunchCommand launch = LaunchCommand.ofThisJvm();
+        return new RuntimeConfig(options.directory(), options.restore(), options.timeout(), options.keep(),
+                launch.mainClass(), launch.arguments(), options.compression(), options.key());
     }
 
     /** Any failure here may have left classes half-restored: running on would run a wrong state. */

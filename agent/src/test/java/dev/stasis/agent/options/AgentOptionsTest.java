@@ -126,7 +126,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, engine, criu");
     }
 
     @Test
