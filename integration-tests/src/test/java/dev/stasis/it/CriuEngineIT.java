@@ -1,0 +1,122 @@
+package dev.stasis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole-process engines for real: the sample job checkpointed by CRIU through the CLI, killed with
+ * {@code kill -9}, restored with {@code restore}, ends with the output of a run never interrupted; and the engines
+ * refuse to start where they cannot work.
+ */
+class CriuEngineIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final int REFUSED = 2;
+
+    @TempDir
+    Path work;
+
+    private JvmCommand criuJob(Path snapshots) {
+        return JvmCommand.of(Samples.JOB, "--steps", Samples.JOB_STEPS)
+                .withAgent("dir=" + snapshots + ",engine=criu,criu=" + TestEnvironment.criu());
+    }
+
+    /** CRIU dumps a process tree with its session: the job leads its own, as a service manager would start it. */
+    private ForkedJvm startInOwnSession(JvmCommand command, String name) {
+        List<String> argv = new ArrayList<>(List.of("setsid"));
+        argv.addAll(command.toArgv());
+        return ForkedJvm.start(argv, work, name);
+    }
+
+    @Test
+    void restores_the_killed_job_from_its_criu_image_and_it_ends_with_the_uninterrupted_output() throws Exception {
+        Path snapshots = work.resolve("snapshots");
+        JvmCommand command = criuJob(snapshots);
+        List<String> reference = UninterruptedRuns.stdoutOf(command);
+        ForkedJvm first = startInOwnSession(command, "first");
+        long pid = first.pid();
+        String image;
+        List<String> beforeKill;
+        try {
+            first.awaitLine(SampleOutput::isProgress, "a progress line", START_TIMEOUT);
+            image = AgentCli.checkpointOrFail(first, work);
+
+            AgentCli.Result tooEarly = AgentCli.run(work, "restore", snapshots.toString());
+            assertThat(tooEarly.exitCode()).as(tooEarly.describe()).isEqualTo(1);
+            assertThat(tooEarly.stderr()).as(tooEarly.describe()).contains("process " + pid, "is still running", "kill it first");
+        } finally {
+            first.close();
+        }
+        beforeKill = first.stdoutLines();
+        assertThat(first.stderr()).doesNotContain("restored by CRIU");
+        assertThat(image).isEqualTo("criu-1");
+        assertThat(beforeKill).as("the job was killed before its end").doesNotContain(reference.get(reference.size() - 1));
+
+        AgentCli.Result restore = AgentCli.run(work, "restore", snapshots.toString());
+        assertThat(restore.exitCode()).as(restore.describe() + "\n" + first.describe()).isZero();
+        assertThat(restore.stdout()).contains("restored criu-1 as process " + pid);
+
+        Optional<ProcessHandle> restored = ProcessHandle.of(pid);
+        if (restored.isPresent()) {
+            // Not our child (CRIU detached it): onExit polls until it is gone.
+            restored.get().onExit().get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        // The restored process writes on into the files the first one had open.
+        assertThat(first.stderr()).as(first.describe()).contains("stasis: restored by CRIU from image criu-1");
+        assertThat(first.stdoutLines()).as("the output file, written by the killed run and then by the restored one\n"
+                + first.describe()).isEqualTo(reference);
+    }
+
+    @Test
+    void restore_says_when_the_directory_has_no_criu_image() {
+        AgentCli.Result restore = AgentCli.run(work, "restore", work.toString());
+        assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
+        assertThat(restore.stderr()).contains("no CRIU image in " + work);
+    }
+
+    @Test
+    void engine_criu_refuses_to_start_with_a_criu_binary_that_does_not_exist() {
+        Path missing = work.resolve("no-such-criu");
+        JvmCommand command = JvmCommand.of(Samples.JOB, "--steps", "200000")
+                .withAgent("dir=" + work.resolve("snapshots") + ",engine=criu,criu=" + missing);
+        try (ForkedJvm jvm = ForkedJvm.run(command, work, "missing-criu", RUN_TIMEOUT)) {
+            assertThat(jvm.exitCode()).as(jvm.describe()).isEqualTo(REFUSED);
+            assertThat(jvm.stderr()).as(jvm.describe())
+                    .contains("engine=criu cannot work here", "the CRIU binary " + missing + " does not exist", "criu=PATH");
+            assertThat(jvm.stdoutLines()).as("the program must not start unprotected").isEmpty();
+        }
+    }
+
+    @Test
+    void engine_criu_refuses_to_start_when_criu_check_fails() {
+        // /bin/false is an executable that fails every command, as a CRIU that does not work on this kernel does.
+        JvmCommand command = JvmCommand.of(Samples.JOB, "--steps", "200000")
+                .withAgent("dir=" + work.resolve("snapshots") + ",engine=criu,criu=/bin/false");
+        try (ForkedJvm jvm = ForkedJvm.run(command, work, "failing-criu", RUN_TIMEOUT)) {
+            assertThat(jvm.exitCode()).as(jvm.describe()).isEqualTo(REFUSED);
+            assertThat(jvm.stderr()).as(jvm.describe()).contains("'/bin/false check' failed (exit code 1)");
+            assertThat(jvm.stdoutLines()).isEmpty();
+        }
+    }
+
+    @Test
+    void engine_crac_refuses_to_start_on_a_jdk_without_crac() {
+        JvmCommand command = JvmCommand.of(Samples.JOB, "--steps", "200000")
+                .withAgent("dir=" + work.resolve("snapshots") + ",engine=crac");
+        try (ForkedJvm jvm = ForkedJvm.run(command, work, "stock-jdk", RUN_TIMEOUT)) {
+            assertThat(jvm.exitCode()).as(jvm.describe()).isEqualTo(REFUSED);
+            assertThat(jvm.stderr()).as(jvm.describe())
+                    .contains("engine=crac needs a JDK with CRaC (the module jdk.crac)", "which has none");
+            assertThat(jvm.stdoutLines()).isEmpty();
+        }
+    }
+}
