@@ -50,7 +50,7 @@ final class RestoreCommand implements Callable<Integer> {
             CriuRestore.Restored restored = new CriuRestore(binary, CriuImages.openExisting(directory))
                     .restore(Optional.ofNullable(image), force);
             spec.commandLine().getOut().println("restored " + restored.imageId() + " as process " + restored.pid()
-                    + " (CRIU's log: " + restored.log() + ")");
+                    + " in " + restored.criuMillis() + " ms (CRIU's log: " + restored.log() + ")");
             return 0;
         } catch (CriuUnavailableException | CriuRestoreException e) {
             return failure(e.getMessage());

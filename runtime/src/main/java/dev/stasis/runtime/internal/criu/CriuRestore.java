@@ -29,8 +29,8 @@ public final class CriuRestore {
         this.images = images;
     }
 
-    /** What was restored. */
-    public record Restored(String imageId, long pid, Path log) {
+    /** What was restored, and how long CRIU took. */
+    public record Restored(String imageId, long pid, Path log, long criuMillis) {
     }
 
     /**
@@ -60,8 +60,9 @@ public final class CriuRestore {
         prepareFiles(image);
         markRestored(image);
         Path log = image.path().resolve(CriuImages.RESTORE_LOG);
+        long start = System.nanoTime();
         runCriu(image, log);
-        return new Restored(image.id(), record.pid(), log);
+        return new Restored(image.id(), record.pid(), log, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     private CriuImages.Image choose(Optional<String> imageId) throws CriuRestoreException {

@@ -56,7 +56,9 @@ class CriuRestoreTest {
 
         CriuRestore.Restored restored = restoreWith("echo \"$@\" > '" + arguments + "'").restore(Optional.empty(), false);
 
-        assertThat(restored).isEqualTo(new CriuRestore.Restored("criu-1", pid, image.resolve("restore.log")));
+        assertThat(restored.imageId()).isEqualTo("criu-1");
+        assertThat(restored.pid()).isEqualTo(pid);
+        assertThat(restored.log()).isEqualTo(image.resolve("restore.log"));
         assertThat(output).hasContent("before the checkpoint\n");
         assertThat(image.resolve(CriuImages.RESTORED_MARKER)).exists();
         assertThat(Files.readString(arguments).strip()).isEqualTo("restore -D " + image + " -d -o restore.log "
