@@ -92,7 +92,7 @@ final class AgentStartup {
         try {
             Thread main = Thread.currentThread();
             TerminationSignals signals = new TerminationSignals();
-            signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> { });
+            signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> true);
             FinishOnExit finish = FinishOnExit.install(runtime, signals);
             if (options.interval() != null) {
                 IntervalTrigger.start(runtime, options.interval(), () -> main.isAlive() && !finish.exiting());
@@ -102,11 +102,13 @@ final class AgentStartup {
         }
     }
 
-    private static void checkpointOnTerm(StasisRuntime runtime) {
+    /** Whether the JVM should then end: not in a process CRIU restored from the image this checkpoint took. */
+    private static boolean checkpointOnTerm(StasisRuntime runtime) {
         try {
-            runtime.checkpoint();
+            return !runtime.checkpoint().restored();
         } catch (CheckpointException e) {
             AgentLog.warn("checkpoint failed: " + e.getMessage() + " (the checkpoint on SIGTERM)");
+            return true;
         }
     }
 }

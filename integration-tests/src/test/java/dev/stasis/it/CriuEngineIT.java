@@ -2,6 +2,7 @@ package dev.stasis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,34 @@ class CriuEngineIT {
         assertThat(first.stderr()).as(first.describe()).contains("stasis: restored by CRIU from image criu-1");
         assertThat(first.stdoutLines()).as("the output file, written by the killed run and then by the restored one\n"
                 + first.describe()).isEqualTo(reference);
+    }
+
+    @Test
+    void a_job_checkpointed_on_sigterm_exits_and_once_restored_runs_to_its_end() throws Exception {
+        Path snapshots = work.resolve("snapshots");
+        JvmCommand command = criuJob(snapshots).withAgent("dir=" + snapshots + ",engine=criu,onterm=checkpoint,criu="
+                + TestEnvironment.criu());
+        List<String> reference = UninterruptedRuns.stdoutOf(command);
+        ForkedJvm first = startInOwnSession(command, "terminated");
+        long pid = first.pid();
+        try {
+            first.awaitLine(SampleOutput::isProgress, "a progress line", START_TIMEOUT);
+            ProcessHandle.of(pid).orElseThrow().destroy();
+            assertThat(first.awaitExit(RUN_TIMEOUT)).as(first.describe()).isEqualTo(143);
+        } finally {
+            first.close();
+        }
+
+        AgentCli.Result restore = AgentCli.run(work, "restore", snapshots.toString());
+        assertThat(restore.exitCode()).as(restore.describe() + "\n" + first.describe()).isZero();
+        Optional<ProcessHandle> restored = ProcessHandle.of(pid);
+        if (restored.isPresent()) {
+            restored.get().onExit().get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertThat(first.stdoutLines()).as("the restored process ran on instead of exiting for the signal of the dumped one\n"
+                + first.describe()).isEqualTo(reference);
+        assertThat(Files.list(snapshots).map(file -> file.getFileName().toString()))
+                .as("its orderly end marked the run finished").anyMatch(name -> name.startsWith("criu-finished-"));
     }
 
     @Test

@@ -133,7 +133,7 @@ public final class CriuRuntime implements StasisRuntime {
         System.err.println("stasis: restored by CRIU from image " + name + " in " + images.directory());
         lastSnapshotId = name;
         lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        return new CheckpointResult(name, lastPauseMillis, sizeOf(image));
+        return new CheckpointResult(name, lastPauseMillis, sizeOf(image), true);
     }
 
     private CheckpointException failed(long id, CheckpointException cause) {
