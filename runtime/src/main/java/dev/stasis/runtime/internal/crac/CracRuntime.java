@@ -65,6 +65,7 @@ public final class CracRuntime implements StasisRuntime {
     @Override
     public synchronized CheckpointResult checkpoint() throws CheckpointException {
         long start = System.nanoTime();
+        long restoreTimeBefore = restoreTime();
         try {
             checkpointRestore.invoke(null);
         } catch (InvocationTargetException e) {
@@ -80,7 +81,23 @@ public final class CracRuntime implements StasisRuntime {
         checkpointCount++;
         lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lastSnapshotId = "crac-" + checkpointCount + "-" + ManagementFactory.getRuntimeMXBean().getPid();
-        return new CheckpointResult(lastSnapshotId, lastPauseMillis, -1);
+        long restoreTimeAfter = restoreTime();
+        return new CheckpointResult(lastSnapshotId, lastPauseMillis, -1,
+                restoreTimeAfter >= 0 && restoreTimeAfter != restoreTimeBefore);
+    }
+
+    /**
+     * When the JDK last restored this process from a CRaC image ({@code CRaCMXBean.getRestoreTime()}, -1 if never): a
+     * change across {@code checkpointRestore()} means the call returned in a restored process.
+     */
+    private static long restoreTime() {
+        try {
+            Class<?> bean = Class.forName(MODULE + ".management.CRaCMXBean", true, ClassLoader.getSystemClassLoader());
+            Object mx = ManagementFactory.class.getMethod("getPlatformMXBean", Class.class).invoke(null, bean);
+            return (Long) bean.getMethod("getRestoreTime").invoke(mx);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return -1;
+        }
     }
 
     @Override
