@@ -50,6 +50,8 @@ class CriuEngineIT {
         try {
             first.awaitLine(SampleOutput::isProgress, "a progress line", START_TIMEOUT);
             image = AgentCli.checkpointOrFail(first, work);
+            AgentCli.Result list = AgentCli.list(snapshots, work);
+            assertThat(list.stdout()).as(list.describe()).contains("CRIU images").containsPattern("criu-1 .* restorable");
 
             AgentCli.Result tooEarly = AgentCli.run(work, "restore", snapshots.toString());
             assertThat(tooEarly.exitCode()).as(tooEarly.describe()).isEqualTo(1);

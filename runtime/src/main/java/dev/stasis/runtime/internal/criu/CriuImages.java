@@ -102,6 +102,34 @@ public final class CriuImages {
         return directory.resolve(name(id));
     }
 
+    /**
+     * Deletes the temporary directories of dumps whose JVM is gone (killed or crashed while CRIU dumped it): nothing
+     * will ever commit them, and each can be as large as that process was. One whose process still runs is left alone.
+     */
+    void removeAbandoned() throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (!entry.getFileName().toString().matches("\\.criu-\\d{1,18}\\.tmp")) {
+                    continue;
+                }
+                Optional<Long> pid = writerOf(entry);
+                if (pid.isEmpty() || ProcessHandle.of(pid.get()).isEmpty()) {
+                    deleteTree(entry);
+                }
+            }
+        }
+    }
+
+    private static Optional<Long> writerOf(Path temporary) {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(temporary.resolve(RECORD), StandardCharsets.UTF_8)) {
+            properties.load(in);
+            return Optional.of(Long.parseLong(properties.getProperty("pid", "")));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Complete images, newest first. */
     public List<Image> list() throws IOException {
         List<Image> images = new ArrayList<>();
@@ -178,7 +206,7 @@ public final class CriuImages {
         }
     }
 
-    boolean finished(String runId) {
+    public boolean isFinished(String runId) {
         return RUN_ID.matcher(runId).matches() && Files.exists(finishedMarker(runId));
     }
 

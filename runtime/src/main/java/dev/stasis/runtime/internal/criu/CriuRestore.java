@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CriuRestore {
     private static final long RESTORE_TIMEOUT_SECONDS = 300;
+    /**
+     * Every JVM that starts deletes the hsperfdata files of processes that are not running, the one just put back
+     * for CRIU included, and CRIU opens it a few milliseconds later: on a machine where JVMs start all the time the
+     * two can meet. CRIU then fails cleanly (the half-restored process is killed), and another attempt succeeds.
+     */
+    private static final int ATTEMPTS = 5;
 
     private final CriuBinary criu;
     private final CriuImages images;
@@ -52,7 +58,7 @@ public final class CriuRestore {
                     + " holds, is still running (CRIU restores a process under its old pid): kill it first, e.g. kill -9 "
                     + record.pid() + ", and restore once it is gone");
         }
-        if (!force && images.finished(record.runId())) {
+        if (!force && images.isFinished(record.runId())) {
             throw new CriuRestoreException("the run that image " + image.id() + " holds has since ended normally "
                     + "(marker " + images.finishedMarker(record.runId()) + "); restoring it would repeat its end. "
                     + "Give --force to restore it anyway");
@@ -60,9 +66,18 @@ public final class CriuRestore {
         prepareFiles(image);
         markRestored(image);
         Path log = image.path().resolve(CriuImages.RESTORE_LOG);
-        long start = System.nanoTime();
-        runCriu(image, log);
-        return new Restored(image.id(), record.pid(), log, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        for (int attempt = 1; ; attempt++) {
+            restorePerfData(image);
+            long start = System.nanoTime();
+            try {
+                runCriu(image, log);
+                return new Restored(image.id(), record.pid(), log, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            } catch (CriuRestoreException e) {
+                if (attempt == ATTEMPTS || !CriuDump.readQuietly(log).contains("/hsperfdata_")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private CriuImages.Image choose(Optional<String> imageId) throws CriuRestoreException {
@@ -112,7 +127,6 @@ public final class CriuRestore {
             throw new CriuRestoreException("the files the process wrote are not as it left them at the checkpoint: "
                     + String.join("; ", problems) + ". Put them back (or restore an older image with --image)");
         }
-        restorePerfData(image);
     }
 
     private static void truncate(Path file, long size, List<String> problems) {

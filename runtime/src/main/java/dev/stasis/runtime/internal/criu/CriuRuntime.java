@@ -52,7 +52,9 @@ public final class CriuRuntime implements StasisRuntime {
         CriuBinary criu = CriuBinary.locate(criuLocation);
         criu.checkUsable();
         try {
-            return new CriuRuntime(config, criu, CriuImages.open(config.directory()));
+            CriuImages images = CriuImages.open(config.directory());
+            images.removeAbandoned();
+            return new CriuRuntime(config, criu, images);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": "
                     + e.getMessage(), e);

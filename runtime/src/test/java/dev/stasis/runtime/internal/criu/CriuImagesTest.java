@@ -94,10 +94,28 @@ class CriuImagesTest {
     @Test
     void a_finished_run_is_remembered() throws IOException {
         CriuImages images = CriuImages.open(dir);
-        assertThat(images.finished("run-1")).isFalse();
+        assertThat(images.isFinished("run-1")).isFalse();
         images.markFinished("run-1");
         images.markFinished("run-1");
-        assertThat(images.finished("run-1")).isTrue();
-        assertThat(images.finished("run-2")).isFalse();
+        assertThat(images.isFinished("run-1")).isTrue();
+        assertThat(images.isFinished("run-2")).isFalse();
+    }
+
+    @Test
+    void removes_the_unfinished_dumps_of_dead_processes_only() throws Exception {
+        CriuImages images = CriuImages.open(dir);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path abandoned = Files.createDirectory(images.temporary(1));
+        new CriuImages.ImageRecord(gone.pid(), "run-a").write(abandoned);
+        Path inProgress = Files.createDirectory(images.temporary(2));
+        new CriuImages.ImageRecord(ProcessHandle.current().pid(), "run-b").write(inProgress);
+        Path committed = commitImage(images, gone.pid());
+
+        images.removeAbandoned();
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(committed).exists();
     }
 }

@@ -139,4 +139,35 @@ class CriuRestoreTest {
 
         assertThat(perf).hasContent("counters");
     }
+
+    @Test
+    void tries_again_when_another_jvm_deleted_the_hsperfdata_file_in_between() throws Exception {
+        Files.writeString(output, "");
+        Path image = image(deadPid(), 0);
+        Path perf = dir.resolve("hsperfdata_someone").resolve("4242");
+        Files.writeString(image.resolve(CriuImages.PERF_DATA), "counters");
+        Files.writeString(image.resolve(CriuImages.PERF_DATA_PATH), perf.toString());
+        Path attempts = dir.resolve("attempts");
+        // Deletes the file as a starting JVM would, and fails as CRIU then does, on the first two attempts.
+        String criu = "echo x >> '" + attempts + "'; if [ $(wc -l < '" + attempts + "') -le 2 ]; then rm '" + perf
+                + "'; echo \"Error (criu/files-reg.c:2267): Can't open file " + perf.toString().substring(1)
+                + ": No such file or directory\" > '" + image.resolve("restore.log") + "'; exit 1; fi";
+
+        restoreWith(criu).restore(Optional.empty(), false);
+
+        assertThat(Files.readAllLines(attempts)).hasSize(3);
+        assertThat(perf).hasContent("counters");
+    }
+
+    @Test
+    void does_not_try_again_for_other_failures() throws Exception {
+        Files.writeString(output, "");
+        Path image = image(deadPid(), 0);
+        Path attempts = dir.resolve("attempts");
+
+        assertThatThrownBy(() -> restoreWith("echo x >> '" + attempts + "'; echo 'Error: boom' > '"
+                + image.resolve("restore.log") + "'; exit 1").restore(Optional.empty(), false))
+                .hasMessageContaining("Error: boom");
+        assertThat(Files.readAllLines(attempts)).hasSize(1);
+    }
 }
