@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,8 +66,13 @@ class ServerSocketResumeIT {
             assertThat(resumed.stdoutLines()).as("a resume does not run main from the start").doesNotContain("LISTENING " + port)
                     .contains("STOPPED at " + port);
             assertThat(resumed.stderr()).contains("stasis: resumed from snapshot " + snapshot)
-                    .contains("stasis: listening again: java.net.ServerSocket on " + LOOPBACK.getHostAddress() + ":" + port);
+                    .contains("stasis: listening again: java.net.ServerSocket on " + LOOPBACK.getHostAddress() + ":" + port)
+                    .doesNotContain("working directory");
         }
+
+        AgentCli.Result inspect = AgentCli.run(work, "inspect", work.resolve("snapshots/snapshot-" + snapshot + ".stasis").toString());
+        assertThat(inspect.exitCode()).as("inspect finds the classes on the class path the run recorded\n" + inspect.describe()).isZero();
+        assertThat(inspect.stdout()).contains("  user.dir        " + work).containsPattern("  environment     \\d+ variables");
     }
 
     @Test
@@ -92,10 +98,14 @@ class ServerSocketResumeIT {
             }
         }
 
-        try (ForkedJvm resumed = ForkedJvm.start(server(), work, "resumed")) {
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere"));
+        try (ForkedJvm resumed = ForkedJvm.start(server(), elsewhere, "resumed")) {
             assertThat(awaitAnswer(port, "GET", resumed)).as(resumed.describe()).isEqualTo("COUNT 1");
             assertThat(request(port, "STOP")).isEqualTo("STOPPING");
             assertThat(resumed.awaitExit(START_TIMEOUT)).as(resumed.describe()).isZero();
+            assertThat(resumed.stderr()).as("a resume from another directory says so")
+                    .contains("stasis: snapshot " + snapshot + " was taken in working directory " + work
+                            + ", this JVM runs in " + elsewhere);
         }
     }
 
