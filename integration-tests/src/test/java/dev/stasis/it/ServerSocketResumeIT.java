@@ -109,6 +109,26 @@ class ServerSocketResumeIT {
         }
     }
 
+    @Test
+    void with_rebind_false_the_server_socket_comes_back_closed_and_accept_fails_the_ordinary_way() throws Exception {
+        int port;
+        try (ForkedJvm first = ForkedJvm.start(server(), work, "first")) {
+            port = portOf(first);
+            assertThat(request(port, "INC")).isEqualTo("COUNT 1");
+            AgentCli.checkpointOrFail(first, work);
+            first.killHard();
+        }
+
+        JvmCommand closed = JvmCommand.of(Samples.COUNTER_SERVER, "0").withAgent("dir=" + work.resolve("snapshots") + ",rebind=false");
+        try (ForkedJvm resumed = ForkedJvm.start(closed, work, "closed")) {
+            assertThat(resumed.awaitExit(START_TIMEOUT)).as(resumed.describe()).isEqualTo(1);
+            assertThat(resumed.stderr()).as(resumed.describe())
+                    .contains("stasis: rebind=false: the program's java.net.ServerSocket on " + LOOPBACK.getHostAddress() + ":"
+                            + port + " comes back closed")
+                    .contains("java.net.SocketException: Socket is closed");
+        }
+    }
+
     private static int portOf(ForkedJvm jvm) {
         String line = jvm.awaitLine(l -> l.startsWith("LISTENING "), "the LISTENING line", START_TIMEOUT);
         return Integer.parseInt(line.substring("LISTENING ".length()));

@@ -76,7 +76,7 @@ final class SnapshotReader {
             return Optional.of(classPath);
         }
         return Optional.of(Arrays.stream(classPath.split(Pattern.quote(File.pathSeparator)))
-                .map(entry -> entry.isEmpty() ? workingDirectory : Path.of(workingDirectory).resolve(entry).toString())
+                .map(entry -> entry.isEmpty() ? workingDirectory : Path.of(workingDirectory).resolve(entry).normalize().toString())
                 .collect(Collectors.joining(File.pathSeparator)));
     }
 
