@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * @param compression how snapshot data blocks are stored
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
+ * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key) {
+                           Compression compression, Path key, boolean rebind) {
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -40,7 +41,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static final List<String> NAMES =
-            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key");
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -54,7 +55,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null);
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true);
     }
 
     /**
@@ -99,6 +100,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         List<String> exclude = o.exclude;
         Compression compression = o.compression;
         Path keyFile = o.key;
+        boolean rebind = o.rebind;
         switch (key) {
             case "dir" -> dir = path(key, value, workingDirectory);
             case "restore" -> restore = restore(value);
@@ -110,9 +112,10 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "exclude" -> exclude = prefixes(key, value);
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
+            case "rebind" -> rebind = bool(key, value);
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
-        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile);
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind);
     }
 
     private static Path path(String key, String value, Path workingDirectory) throws AgentOptionsException {
@@ -120,6 +123,17 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             return workingDirectory.resolve(value).normalize();
         } catch (InvalidPathException e) {
             throw bad(key, "'" + value + "' is not a usable path (" + e.getReason() + ")");
+        }
+    }
+
+    private static boolean bool(String key, String value) throws AgentOptionsException {
+        switch (value) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw bad(key, "'" + value + "' is neither true nor false");
         }
     }
 
@@ -215,6 +229,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "compress=lz4";
             case "key":
                 return "key=/etc/stasis/myjob.key";
+            case "rebind":
+                return "rebind=false";
             default:
                 return "exclude=com.acme.generated";
         }
