@@ -27,12 +27,13 @@ import java.util.regex.Pattern;
  * @param compression how snapshot data blocks are stored
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
+ * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
  * @param engine    what takes the checkpoints
  * @param criu      the CRIU executable for {@code engine=criu}: a path, or a name looked up on the PATH
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key, Engine engine, String criu) {
+                           Compression compression, Path key, boolean rebind, Engine engine, String criu) {
 
     /** What takes the checkpoints. */
     public enum Engine {
@@ -53,7 +54,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static final List<String> NAMES =
-            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key",
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind",
                     "engine", "criu");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
@@ -67,15 +68,15 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
 
     /** The options as they were before the engines came, on the portable engine. */
     public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
-                        List<String> include, List<String> exclude, Compression compression, Path key) {
-        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, Engine.PORTABLE,
-                CriuBinary.defaultLocation());
+                        List<String> include, List<String> exclude, Compression compression, Path key, boolean rebind) {
+        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, rebind,
+                Engine.PORTABLE, CriuBinary.defaultLocation());
     }
 
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, Engine.PORTABLE,
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true, Engine.PORTABLE,
                 CriuBinary.defaultLocation());
     }
 
@@ -121,6 +122,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         List<String> exclude = o.exclude;
         Compression compression = o.compression;
         Path keyFile = o.key;
+        boolean rebind = o.rebind;
         Engine engine = o.engine;
         String criu = o.criu;
         switch (key) {
@@ -134,11 +136,12 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "exclude" -> exclude = prefixes(key, value);
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
+            case "rebind" -> rebind = bool(key, value);
             case "engine" -> engine = engine(value);
             case "criu" -> criu = value.contains("/") ? path(key, value, workingDirectory).toString() : value;
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
-        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile,
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind,
                 engine, criu);
     }
 
@@ -147,6 +150,17 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             return workingDirectory.resolve(value).normalize();
         } catch (InvalidPathException e) {
             throw bad(key, "'" + value + "' is not a usable path (" + e.getReason() + ")");
+        }
+    }
+
+    private static boolean bool(String key, String value) throws AgentOptionsException {
+        switch (value) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw bad(key, "'" + value + "' is neither true nor false");
         }
     }
 
@@ -255,6 +269,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "compress=lz4";
             case "key":
                 return "key=/etc/stasis/myjob.key";
+            case "rebind":
+                return "rebind=false";
             case "engine":
                 return "engine=criu";
             case "criu":

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param arguments    the main arguments as the launcher reported them
  * @param compression  how snapshot data blocks are stored
  * @param keyFile      the HMAC-SHA256 key file (owner-only mode), or null to write and accept unsigned snapshots
+ * @param rebind       on resume, bind the program's server sockets to their address again (else they come back closed)
  */
 public record RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
-                            String mainClass, List<String> arguments, Compression compression, Path keyFile) {
+                            String mainClass, List<String> arguments, Compression compression, Path keyFile,
+                            boolean rebind) {
     public RuntimeConfig {
         arguments = List.copyOf(arguments);
         Objects.requireNonNull(compression, "compression");
@@ -27,6 +29,12 @@ public record RuntimeConfig(Path directory, String restore, Duration quiesceTime
     /** Uncompressed, unsigned snapshots. */
     public RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
                          String mainClass, List<String> arguments) {
-        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, Compression.NONE, null);
+        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, Compression.NONE, null, true);
+    }
+
+    /** Server sockets bound again on resume. */
+    public RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
+                         String mainClass, List<String> arguments, Compression compression, Path keyFile) {
+        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, compression, keyFile, true);
     }
 }

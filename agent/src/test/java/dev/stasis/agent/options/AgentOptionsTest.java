@@ -114,9 +114,18 @@ class AgentOptionsTest {
 
     @Test
     void several_options_combine_and_tolerate_spaces() throws Exception {
-        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5,compress=lz4,key=/k");
+        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5,compress=lz4,key=/k,rebind=false");
         assertThat(o).isEqualTo(new AgentOptions(Path.of("/d"), "never", Duration.ofMinutes(1), TermAction.CHECKPOINT,
-                Duration.ofSeconds(2), 5, List.of(), List.of(), Compression.LZ4, Path.of("/k")));
+                Duration.ofSeconds(2), 5, List.of(), List.of(), Compression.LZ4, Path.of("/k"), false));
+    }
+
+    @Test
+    void rebind_is_on_by_default_and_takes_only_true_or_false() throws Exception {
+        assertThat(parse("").rebind()).isTrue();
+        assertThat(parse("rebind=true").rebind()).isTrue();
+        assertThat(parse("rebind=false").rebind()).isFalse();
+        assertThatThrownBy(() -> parse("rebind=no")).isInstanceOf(AgentOptionsException.class)
+                .hasMessage("bad value for option 'rebind' in -javaagent options: 'no' is neither true nor false; e.g. rebind=false");
     }
 
     @ParameterizedTest
@@ -126,7 +135,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, engine, criu");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, engine, criu");
     }
 
     @Test
