@@ -113,7 +113,7 @@ public final class CriuRuntime implements StasisRuntime {
             throw failed(id, e);
         }
         if (outcome == CriuDump.Outcome.RESTORED) {
-            return restored(name, images.committed(id), start);
+            return restored(name, images.committed(id));
         }
         Path committed;
         try {
@@ -131,11 +131,11 @@ public final class CriuRuntime implements StasisRuntime {
     }
 
     /** This is the process {@code restore} brought back: the checkpoint it was taking is where it resumes. */
-    private CheckpointResult restored(String name, Path image, long start) {
+    private CheckpointResult restored(String name, Path image) {
         System.err.println("stasis: restored by CRIU from image " + name + " in " + images.directory());
         lastSnapshotId = name;
-        lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        return new CheckpointResult(name, lastPauseMillis, sizeOf(image), true);
+        // No pause to report: the clock ran on from the dump to the restore, which may be days.
+        return new CheckpointResult(name, 0, sizeOf(image), true);
     }
 
     private CheckpointException failed(long id, CheckpointException cause) {
