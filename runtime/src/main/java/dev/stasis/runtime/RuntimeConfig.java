@@ -16,12 +16,21 @@ import java.util.Objects;
  * @param arguments    the main arguments as the launcher reported them
  * @param compression  how snapshot data blocks are stored
  * @param keyFile      the HMAC-SHA256 key file (owner-only mode), or null to write and accept unsigned snapshots
+ * @param changedInputs whether a resume proceeds when a file the program had open for reading changed since
  */
 public record RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
-                            String mainClass, List<String> arguments, Compression compression, Path keyFile) {
+                            String mainClass, List<String> arguments, Compression compression, Path keyFile,
+                            ChangedInputs changedInputs) {
     public RuntimeConfig {
         arguments = List.copyOf(arguments);
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(changedInputs, "changedInputs");
+    }
+
+    /** Changed input files refuse the resume. */
+    public RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
+                         String mainClass, List<String> arguments, Compression compression, Path keyFile) {
+        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, compression, keyFile, ChangedInputs.REFUSE);
     }
 
     /** Uncompressed, unsigned snapshots. */
