@@ -49,7 +49,7 @@ final class DescriptorProbe {
         String target = target(link, path);
         Path named = Path.of(path).toAbsolutePath();
         if (target.endsWith(" (deleted)")) {
-            throw new NotReopenableException("the file " + named + " was deleted while open, so it cannot be opened"
+            throw new NotReopenableException("the file " + named + " was deleted or replaced while open, so it cannot be opened"
                     + " again after a relaunch" + WHAT_TO_DO);
         }
         if (!target.startsWith("/")) {

@@ -34,8 +34,11 @@ abstract class OpenFileSerializer<T> extends Serializer<T> {
     @Override
     public void write(Kryo kryo, Output output, T file) {
         if (file.getClass() != type) {
-            throw CapturePathException.refuse(file, "a subclass of " + type.getName() + " cannot be saved (Stasis reopens"
-                    + " only the JDK's own file classes): close it before the checkpoint and open it again after");
+            throw CapturePathException.refuse(file, SnapshotKryo.isJdkClass(file.getClass())
+                    ? "a JDK stream on a pipe or another descriptor that is not a plain file (e.g. a child process's"
+                            + " stdin or stdout) cannot be saved: close it before the checkpoint and open it again after"
+                    : "a subclass of " + type.getName() + " cannot be saved (Stasis reopens only the JDK's own file"
+                            + " classes): close it before the checkpoint and open it again after");
         }
         FileHandle handle;
         try {
