@@ -15,8 +15,8 @@ import java.util.zip.CRC32C;
 /**
  * A batch job that works through an input file and writes its results to files, as many real jobs
  * do: it reads {@code <input>} line by line, writes one result line per input line to
- * {@code <output>} (replaced) and appends a summary line every hundred lines to {@code <log>}
- * (appended, kept across runs). All three go through buffered readers and writers, so at any
+ * {@code <output>} (replaced) and appends a summary line every twenty lines to {@code <log>}
+ * (appended, kept across runs; flushed every sixty lines). All three go through buffered readers and writers, so at any
  * moment some results are still in a buffer and some are in the file. It paces itself (a
  * millisecond per line) so that a test can interrupt it anywhere.
  *
@@ -28,8 +28,9 @@ import java.util.zip.CRC32C;
  * lines and, at the end, {@code RESULT <crc>} over everything it wrote.
  */
 public final class LedgerReport {
-    private static final int SUMMARY_EVERY = 100;
-    private static final int LOG_FLUSH_EVERY = 500;
+    private static final int SUMMARY_EVERY = 20;
+    private static final int LOG_FLUSH_EVERY = 60;
+    private static final int PROGRESS_EVERY = 100;
 
     private LedgerReport() {
     }
@@ -61,6 +62,8 @@ public final class LedgerReport {
             written.update(result.getBytes(StandardCharsets.UTF_8));
             if (count % SUMMARY_EVERY == 0) {
                 log.println("after " + count + " lines the balance is " + balance);
+            }
+            if (count % PROGRESS_EVERY == 0) {
                 System.out.println("progress " + count);
             }
             if (count % LOG_FLUSH_EVERY == 0) {
