@@ -212,6 +212,30 @@ class OpenFileRoundTripTest {
     }
 
     @Test
+    void readers_and_writers_of_java_nio_file_files_resume_through_their_channels() throws Exception {
+        Path input = Files.writeString(dir.resolve("nio-in.txt"), "first\nsecond\nthird\n");
+        Path output = dir.resolve("nio-out.txt");
+        BufferedReader reader = open(Files.newBufferedReader(input, StandardCharsets.UTF_8));
+        BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        reader.readLine();
+        writer.write("one|");
+        writer.flush();
+        writer.write("two|");
+        Path snapshot = FileSnapshots.checkpoint(dir, reader, writer);
+        writer.write("killed run's tail");
+        writer.close();
+
+        Object[] back = FileSnapshots.resume(snapshot);
+        BufferedReader backReader = open((BufferedReader) back[0]);
+        BufferedWriter backWriter = (BufferedWriter) back[1];
+        backWriter.write("three");
+        backWriter.close();
+
+        assertThat(backReader.readLine()).isEqualTo("second");
+        assertThat(Files.readString(output)).isEqualTo("one|two|three");
+    }
+
+    @Test
     void one_stream_reached_twice_is_one_reopened_stream() throws Exception {
         Path input = Files.writeString(dir.resolve("twice.txt"), "xyz");
         FileInputStream in = open(new FileInputStream(input.toFile()));
