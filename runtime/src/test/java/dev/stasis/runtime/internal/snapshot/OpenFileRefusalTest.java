@@ -165,6 +165,16 @@ class OpenFileRefusalTest {
                 .hasMessageStartingWith(at(FileDescriptor.class) + " (a raw file descriptor cannot be saved");
     }
 
+    @Test
+    void a_file_lock_is_refused() throws IOException {
+        Path data = Files.writeString(dir.resolve("locked.txt"), "x");
+        FileChannel channel = open(FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE));
+        java.nio.channels.FileLock lock = channel.lock();
+
+        assertThatThrownBy(() -> FileSnapshots.checkpoint(dir, lock))
+                .hasMessageStartingWith(at(lock.getClass()) + " (a file lock cannot be saved");
+    }
+
     /** An application's own stream class may hold state Stasis does not know how to reopen. */
     static final class CountingInput extends FileInputStream {
         CountingInput(String name) throws FileNotFoundException {

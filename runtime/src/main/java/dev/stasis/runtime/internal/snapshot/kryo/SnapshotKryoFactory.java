@@ -22,6 +22,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -120,6 +121,7 @@ public final class SnapshotKryoFactory {
         refuse(kryo, Channel.class, "an open channel cannot be saved");
         refuse(kryo, FileDescriptor.class, "a raw file descriptor cannot be saved (Stasis reopens streams, random-access"
                 + " files and channels by their path)");
+        refuse(kryo, FileLock.class, "a file lock cannot be saved (a relaunch would not hold it)");
         refuse(kryo, Process.class, "a child process cannot be saved");
         return kryo;
     }
