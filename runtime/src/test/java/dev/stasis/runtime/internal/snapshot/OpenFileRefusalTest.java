@@ -175,6 +175,19 @@ class OpenFileRefusalTest {
                 .hasMessageStartingWith(at(lock.getClass()) + " (a file lock cannot be saved");
     }
 
+    @Test
+    void an_open_jar_is_refused() throws IOException {
+        Path jar = dir.resolve("lib.jar");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+            out.write('a');
+        }
+        java.util.jar.JarFile open = open(new java.util.jar.JarFile(jar.toFile()));
+
+        assertThatThrownBy(() -> FileSnapshots.checkpoint(dir, open))
+                .hasMessageStartingWith(at(java.util.jar.JarFile.class) + " (an open zip or jar file cannot be saved");
+    }
+
     /** An application's own stream class may hold state Stasis does not know how to reopen. */
     static final class CountingInput extends FileInputStream {
         CountingInput(String name) throws FileNotFoundException {

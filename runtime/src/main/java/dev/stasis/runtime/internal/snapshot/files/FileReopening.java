@@ -55,7 +55,11 @@ public final class FileReopening {
         opened(handle, in);
         long skipped = 0;
         while (skipped < handle.position()) {
-            skipped += in.skip(handle.position() - skipped);
+            long step = in.skip(handle.position() - skipped);
+            if (step <= 0) {
+                throw new IOException("cannot move to position " + handle.position() + " (stopped at " + skipped + ")");
+            }
+            skipped += step;
         }
         return in;
     }

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.zip.ZipFile;
 
 /**
  * The one place where the snapshot's Kryo is configured. The registrations below (ids and
@@ -122,6 +123,8 @@ public final class SnapshotKryoFactory {
         refuse(kryo, FileDescriptor.class, "a raw file descriptor cannot be saved (Stasis reopens streams, random-access"
                 + " files and channels by their path)");
         refuse(kryo, FileLock.class, "a file lock cannot be saved (a relaunch would not hold it)");
+        refuse(kryo, ZipFile.class, "an open zip or jar file cannot be saved (its native reader and caches belong to"
+                + " the running JVM)");
         refuse(kryo, Process.class, "a child process cannot be saved");
         return kryo;
     }
