@@ -152,8 +152,11 @@ class OpenFileRefusalTest {
         FileOutputStream out = new FileOutputStream(FileDescriptor.out);
 
         assertThatThrownBy(() -> FileSnapshots.checkpoint(dir, out))
-                .hasMessageStartingWith(at(FileOutputStream.class)
-                        + " (it is a stream on standard output (FileDescriptor.out), not opened by path");
+                .hasMessage(at(FileOutputStream.class)
+                        + " (it is a stream on standard output (FileDescriptor.out), not opened by path: Stasis does not"
+                        + " save streams on the standard descriptors; keep no stream on them (System.in/out/err or one"
+                        + " wrapping them) in a field or local a snapshot reaches, and use System.out/err/in where they"
+                        + " are needed)");
     }
 
     @Test

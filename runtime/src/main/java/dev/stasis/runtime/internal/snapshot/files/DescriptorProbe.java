@@ -37,6 +37,11 @@ final class DescriptorProbe {
      * @param path the path the program opened it with, or null when it was made from a raw {@code FileDescriptor}
      */
     static FileHandle probe(int fd, String path) throws NotReopenableException {
+        if (path == null && fd >= 0 && fd <= 2) {
+            throw new NotReopenableException(rawDescriptor(fd) + ", not opened by path: Stasis does not save streams on"
+                    + " the standard descriptors; keep no stream on them (System.in/out/err or one wrapping them) in"
+                    + " a field or local a snapshot reaches, and use System.out/err/in where they are needed");
+        }
         if (path == null) {
             throw new NotReopenableException(rawDescriptor(fd) + ", not opened by path: Stasis cannot tell how to open"
                     + " it again" + WHAT_TO_DO);
