@@ -27,11 +27,12 @@ import java.util.regex.Pattern;
  * @param compression how snapshot data blocks are stored
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
+ * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
  * @param changedInputs whether a resume proceeds when an input file the program had open changed since the checkpoint
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key, ChangedInputs changedInputs) {
+                           Compression compression, Path key, boolean rebind, ChangedInputs changedInputs) {
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -42,7 +43,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static final List<String> NAMES =
-            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key",
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind",
                     "changedInputs");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
@@ -56,14 +57,15 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
 
     /** Changed input files refuse a resume. */
     public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
-                        List<String> include, List<String> exclude, Compression compression, Path key) {
-        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, ChangedInputs.REFUSE);
+                        List<String> include, List<String> exclude, Compression compression, Path key, boolean rebind) {
+        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, rebind,
+                ChangedInputs.REFUSE);
     }
 
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null);
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true);
     }
 
     /**
@@ -108,6 +110,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         List<String> exclude = o.exclude;
         Compression compression = o.compression;
         Path keyFile = o.key;
+        boolean rebind = o.rebind;
         ChangedInputs changedInputs = o.changedInputs;
         switch (key) {
             case "dir" -> dir = path(key, value, workingDirectory);
@@ -120,10 +123,11 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "exclude" -> exclude = prefixes(key, value);
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
+            case "rebind" -> rebind = bool(key, value);
             case "changedInputs" -> changedInputs = changedInputs(value);
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
-        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile,
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind,
                 changedInputs);
     }
 
@@ -143,6 +147,17 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             return workingDirectory.resolve(value).normalize();
         } catch (InvalidPathException e) {
             throw bad(key, "'" + value + "' is not a usable path (" + e.getReason() + ")");
+        }
+    }
+
+    private static boolean bool(String key, String value) throws AgentOptionsException {
+        switch (value) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw bad(key, "'" + value + "' is neither true nor false");
         }
     }
 
@@ -238,6 +253,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "compress=lz4";
             case "key":
                 return "key=/etc/stasis/myjob.key";
+            case "rebind":
+                return "rebind=false";
             case "changedInputs":
                 return "changedInputs=accept";
             default:

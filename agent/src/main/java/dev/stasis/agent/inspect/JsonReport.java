@@ -69,6 +69,13 @@ final class JsonReport {
         json.endObject();
         strings(json.name("initOrder"), manifest.initOrder());
         strings(json.name("threads"), manifest.threads());
+        json.name("systemProperties").beginObject();
+        manifest.environment().properties().forEach((name, value) -> json.name(name).value(value));
+        json.endObject();
+        json.name("environmentSalt").value(manifest.environment().salt());
+        json.name("environmentDigests").beginObject();
+        manifest.environment().environment().forEach((name, digest) -> json.name(name).value(digest));
+        json.endObject();
         json.endObject();
     }
 

@@ -9,9 +9,14 @@ import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.SnapshotKey;
 import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The only class of the inspection tools that touches the snapshot format: it reads through the
@@ -56,9 +61,23 @@ final class SnapshotReader {
         }
     }
 
-    /** The class path the program ran with, when the snapshot records it (format version 2 does not). */
+    /**
+     * The class path the program ran with, when the snapshot records it, with relative entries
+     * resolved against the working directory it ran in (inspect may run elsewhere).
+     */
     Optional<String> recordedClassPath(Manifest manifest) {
-        return Optional.empty();
+        Map<String, String> properties = manifest.environment().properties();
+        String classPath = properties.get("java.class.path");
+        if (classPath == null || classPath.isEmpty()) {
+            return Optional.empty();
+        }
+        String workingDirectory = properties.get("user.dir");
+        if (workingDirectory == null) {
+            return Optional.of(classPath);
+        }
+        return Optional.of(Arrays.stream(classPath.split(Pattern.quote(File.pathSeparator)))
+                .map(entry -> entry.isEmpty() ? workingDirectory : Path.of(workingDirectory).resolve(entry).normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator)));
     }
 
     /** A Kryo configured as the snapshot's writer configures it, for measuring what each object takes. */

@@ -1,6 +1,7 @@
 package dev.stasis.agent.inspect;
 
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.RunEnvironment;
 import dev.stasis.runtime.internal.snapshot.VerifiedSnapshot;
 import java.time.Instant;
 import java.util.List;
@@ -52,12 +53,23 @@ final class TextReport {
         field("arguments", manifest.arguments().isEmpty() ? "(none)" : String.join(" ", manifest.arguments()));
         field("threads", String.join(", ", manifest.threads()));
         field("class path", inspection.classPath());
+        environment(manifest.environment());
         field("init order", count(manifest.initOrder().size(), "class", "classes"));
         manifest.initOrder().forEach(name -> line("                  " + name));
         field("fingerprints", count(manifest.fingerprints().size(), "class", "classes"));
         for (Map.Entry<String, String> entry : manifest.fingerprints().entrySet()) {
             line("                  " + entry.getValue() + "  " + entry.getKey());
         }
+    }
+
+    /** Environment values are recorded only as digests, so only the names are worth showing. */
+    private void environment(RunEnvironment environment) {
+        for (Map.Entry<String, String> property : environment.properties().entrySet()) {
+            field(property.getKey(), property.getValue());
+        }
+        field("environment", environment.environment().isEmpty() ? "(not recorded)"
+                : count(environment.environment().size(), "variable", "variables") + " (names and salted SHA-256 digests only): "
+                + String.join(" ", environment.environment().keySet()));
     }
 
     private void thread(Inspection.ThreadView thread) {

@@ -71,7 +71,7 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          2" + n);
+                + "  format          3" + n);
         assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
                 snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n
@@ -91,6 +91,26 @@ class InspectCommandTest {
     }
 
     @Test
+    void shows_the_recorded_properties_and_only_the_names_of_environment_variables() {
+        assertThat(run("inspect", snapshot.file().toString(), "-cp", classPath())).as(err.toString()).isZero();
+
+        String n = System.lineSeparator();
+        Path workingDirectory = CapturedSnapshots.testClasses().getParent();
+        assertThat(out.toString()).contains("  java.class.path  " + workingDirectory.relativize(CapturedSnapshots.testClasses()) + n
+                        + "  user.dir        " + workingDirectory + n
+                        + "  environment     1 variable (names and salted SHA-256 digests only): STASIS_SECRET" + n)
+                .doesNotContain("do-not-print");
+    }
+
+    @Test
+    void without_a_class_path_it_reads_the_classes_from_the_recorded_one_resolved_in_the_recorded_directory() {
+        assertThat(run("inspect", snapshot.file().toString())).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("  class path      " + CapturedSnapshots.testClasses())
+                .contains("      i: int = 1");
+    }
+
+    @Test
     void json_has_the_same_content_for_tools() throws IOException {
         assertThat(run("inspect", "--json", snapshot.file().toString(), "-cp", classPath())).as(err.toString()).isZero();
 
@@ -100,6 +120,11 @@ class InspectCommandTest {
         assertThat(manifest.get("snapshotId").getAsString()).isEqualTo("000001");
         assertThat(manifest.get("mainClass").getAsString()).isEqualTo(TARGET);
         assertThat(manifest.getAsJsonObject("fingerprints").keySet()).containsExactly(TARGET.replace('.', '/'));
+        assertThat(manifest.getAsJsonObject("systemProperties").get("user.dir").getAsString())
+                .isEqualTo(CapturedSnapshots.testClasses().getParent().toString());
+        assertThat(manifest.get("environmentSalt").getAsString()).isEqualTo(CapturedSnapshots.recordedEnvironment().salt());
+        assertThat(manifest.getAsJsonObject("environmentDigests").get("STASIS_SECRET").getAsString())
+                .isEqualTo(CapturedSnapshots.recordedEnvironment().environment().get("STASIS_SECRET"));
 
         JsonArray frames = json.getAsJsonArray("threads").get(0).getAsJsonObject().getAsJsonArray("frames");
         assertThat(frames).hasSize(3);

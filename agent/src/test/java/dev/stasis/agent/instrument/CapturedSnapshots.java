@@ -4,6 +4,7 @@ import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.RunEnvironment;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
@@ -39,6 +40,18 @@ public final class CapturedSnapshots {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The run's surroundings as the agent records them: the working directory, and the class path
+     * relative to it (so a tool must resolve it there); one environment variable, as a digest.
+     */
+    public static RunEnvironment recordedEnvironment() {
+        Path workingDirectory = testClasses().getParent();
+        String salt = "0123456789abcdef0123456789abcdef";
+        return new RunEnvironment(Map.of("user.dir", workingDirectory.toString(),
+                "java.class.path", workingDirectory.relativize(testClasses()).toString()), salt,
+                Map.of("STASIS_SECRET", new RunEnvironment(Map.of(), salt, Map.of()).digestOf("do-not-print")));
     }
 
     /** A snapshot file, and the length of the object graph it holds (its payload before any framing). */
@@ -106,7 +119,7 @@ public final class CapturedSnapshots {
         String id = store.newSnapshotId();
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, "run-inspect", 1_795_000_000_000L, "test",
                 System.getProperty("java.version"), target.getName(), List.of("--fast"), fingerprints,
-                List.of(internalName), List.of("main:" + bottomFirst.size()));
+                List.of(internalName), List.of("main:" + bottomFirst.size()), recordedEnvironment());
         Path file = store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)).path();
         Output payload = new Output(OutputStream.nullOutputStream());
         SnapshotKryoFactory.create(CapturedSnapshots.class.getClassLoader()).writeObject(payload, content);

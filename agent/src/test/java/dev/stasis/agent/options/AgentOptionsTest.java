@@ -129,9 +129,18 @@ class AgentOptionsTest {
 
     @Test
     void several_options_combine_and_tolerate_spaces() throws Exception {
-        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5,compress=lz4,key=/k");
+        AgentOptions o = parse("dir=/d, restore=never ,interval=1m,onterm=checkpoint,timeout=2s,keep=5,compress=lz4,key=/k,rebind=false");
         assertThat(o).isEqualTo(new AgentOptions(Path.of("/d"), "never", Duration.ofMinutes(1), TermAction.CHECKPOINT,
-                Duration.ofSeconds(2), 5, List.of(), List.of(), Compression.LZ4, Path.of("/k")));
+                Duration.ofSeconds(2), 5, List.of(), List.of(), Compression.LZ4, Path.of("/k"), false));
+    }
+
+    @Test
+    void rebind_is_on_by_default_and_takes_only_true_or_false() throws Exception {
+        assertThat(parse("").rebind()).isTrue();
+        assertThat(parse("rebind=true").rebind()).isTrue();
+        assertThat(parse("rebind=false").rebind()).isFalse();
+        assertThatThrownBy(() -> parse("rebind=no")).isInstanceOf(AgentOptionsException.class)
+                .hasMessage("bad value for option 'rebind' in -javaagent options: 'no' is neither true nor false; e.g. rebind=false");
     }
 
     @ParameterizedTest
@@ -141,7 +150,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, changedInputs");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs");
     }
 
     @Test
@@ -153,7 +162,7 @@ class AgentOptionsTest {
     @ParameterizedTest
     @CsvSource({"dir,dir=/var/lib/myjob", "restore,restore=never", "interval,interval=30s", "onterm,onterm=checkpoint",
             "timeout,timeout=10s", "keep,keep=3", "include,include=com.acme;org.example.job", "exclude,exclude=com.acme.generated",
-            "compress,compress=lz4", "key,key=/etc/stasis/myjob.key", "changedInputs,changedInputs=accept"})
+            "compress,compress=lz4", "key,key=/etc/stasis/myjob.key", "rebind,rebind=false", "changedInputs,changedInputs=accept"})
     void option_without_value_is_refused_with_an_example(String key, String example) {
         assertThatThrownBy(() -> parse(key)).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);
         assertThatThrownBy(() -> parse(key + "=")).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);

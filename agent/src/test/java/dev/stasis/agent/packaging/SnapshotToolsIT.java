@@ -114,10 +114,13 @@ class SnapshotToolsIT {
         assertThat(verify.exitCode()).as(verify.stderr()).isZero();
         assertThat(verify.stderr()).isEmpty();
         assertThat(verify.stdout()).startsWith("ok: " + snapshot + ": snapshot 000001 of run ")
-                .contains(", 1 thread with 1 frame, ").endsWith(" match the class path ." + System.lineSeparator());
+                .contains(", 1 thread with 1 frame, ")
+                .as("the class path the run recorded (-cp . in its working directory)")
+                .endsWith(" match the class path " + dir.toRealPath() + System.lineSeparator());
         assertThat(inspect.exitCode()).as(inspect.stderr()).isZero();
         assertThat(inspect.stderr()).isEmpty();
         assertThat(inspect.stdout()).contains("  main class      Worker")
+                .contains("  user.dir        " + dir.toRealPath())
                 .containsPattern("  at Worker\\.main\\(Worker\\.java:\\d+\\)  point \\d+")
                 // JavaRun compiles without -g: no LocalVariableTable, so locals go by slot and analysed type.
                 .containsPattern("      local1: java\\.util\\.ArrayList = java\\.util\\.ArrayList#\\d+ \\(size 2\\)")

@@ -13,6 +13,7 @@ import dev.stasis.runtime.internal.capture.SnapshotWriter;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.restore.SnapshotSource;
 import dev.stasis.runtime.internal.restore.StartupRestore;
+import dev.stasis.runtime.internal.snapshot.RunEnvironment;
 import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
 import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.SnapshotWarmUp;
@@ -44,6 +45,8 @@ public final class PortableRuntime implements StasisRuntime {
     private volatile long lastPauseMillis;
     private volatile long lastSnapshotBytes;
     private volatile String lastError;
+    /** Taken at the first checkpoint: a JVM's environment does not change, and a run that never checkpoints never needs it. */
+    private RunEnvironment environment;
 
     private PortableRuntime(RuntimeConfig config, SnapshotStore store, SnapshotSettings settings, InstrumentedClasses registry) {
         this.config = config;
@@ -85,7 +88,7 @@ public final class PortableRuntime implements StasisRuntime {
     public Optional<String> restoreAtStartup() throws RestoreException {
         Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store,
                 settings.readOptions().withOpenFiles(OpenFiles.forResume(config.changedInputs()))), engine,
-                ClassLoader.getSystemClassLoader(), System.err).restore(config.restore(), config.mainClass());
+                ClassLoader.getSystemClassLoader(), System.err, config.rebind()).restore(config.restore(), config.mainClass());
         resumed.ifPresent(r -> {
             runId = r.runId();
             lastSnapshotId = r.snapshotId();
@@ -103,8 +106,11 @@ public final class PortableRuntime implements StasisRuntime {
             lastError = "cannot checkpoint: the main thread had ended before Stasis started";
             throw new CheckpointException(lastError);
         }
+        if (environment == null) {
+            environment = RunEnvironment.ofThisJvm();
+        }
         SnapshotWriter.Origin origin = new SnapshotWriter.Origin(runId, agentVersion(), config.mainClass(),
-                config.arguments());
+                config.arguments(), environment);
         try {
             CheckpointCoordinator.Captured<SnapshotFile> captured = coordinator.capture(mainThread,
                     config.quiesceTimeout(), frames -> writer.write(origin, engine.initializationOrder(), mainThread, frames));

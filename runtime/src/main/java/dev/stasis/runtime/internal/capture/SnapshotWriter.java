@@ -4,6 +4,7 @@ import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
+import dev.stasis.runtime.internal.snapshot.RunEnvironment;
 import dev.stasis.runtime.internal.snapshot.SnapshotCodec;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
@@ -22,8 +23,13 @@ import java.util.Set;
 
 /** Turns a parked thread's frames and the statics of the initialised classes into a committed snapshot. */
 public final class SnapshotWriter {
-    /** Who wrote the snapshot, as the manifest records it. */
-    public record Origin(String runId, String agentVersion, String mainClass, List<String> arguments) {
+    /** Who wrote the snapshot, and what it ran in, as the manifest records it. */
+    public record Origin(String runId, String agentVersion, String mainClass, List<String> arguments,
+                         RunEnvironment environment) {
+        /** An origin that records no run environment. */
+        public Origin(String runId, String agentVersion, String mainClass, List<String> arguments) {
+            this(runId, agentVersion, mainClass, arguments, RunEnvironment.NONE);
+        }
     }
 
     private final SnapshotStore store;
@@ -62,7 +68,8 @@ public final class SnapshotWriter {
         String id = store.newSnapshotId();
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
-                registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()));
+                registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()),
+                origin.environment());
         try {
             return StasisThreads.call("snapshot-writer",
                     () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)));

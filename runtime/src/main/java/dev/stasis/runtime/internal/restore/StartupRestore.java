@@ -32,12 +32,20 @@ public final class StartupRestore {
     private final PortableEngine engine;
     private final ClassLoader loader;
     private final PrintStream err;
+    private final boolean rebind;
 
+    /** Server sockets bound again ({@code rebind=true}). */
     public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err) {
+        this(source, engine, loader, err, true);
+    }
+
+    /** @param rebind bind the program's server sockets to their address again, or leave them closed */
+    public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err, boolean rebind) {
         this.source = source;
         this.engine = engine;
         this.loader = loader;
         this.err = err;
+        this.rebind = rebind;
     }
 
     public Optional<Resumed> restore(String mode, String mainClass) throws RestoreException {
@@ -50,12 +58,14 @@ public final class StartupRestore {
         String id = manifest.snapshotId();
         FingerprintCheck.verify(manifest, loader);
         checkMainClass(manifest, mainClass);
+        EnvironmentCheck.differences(manifest, System.getProperties(), System.getenv()).forEach(err::println);
         SnapshotContent content;
         engine.beginReplay(manifest.initOrder().stream().map(StartupRestore::binaryName).collect(Collectors.toList()));
         try {
             initialise(id, manifest.initOrder());
             content = read(chosen.get());
             writeStatics(id, content.statics());
+            ListenerRebinding.reopen(id, content.listeners(), rebind, err);
         } finally {
             engine.endReplay();
         }

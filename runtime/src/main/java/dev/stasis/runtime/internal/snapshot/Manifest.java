@@ -9,10 +9,24 @@ import java.util.Map;
  * @param fingerprints internal class name to {@code ClassFingerprint} of every instrumented class
  * @param initOrder    internal names of the initialised instrumented classes, in initialisation order
  * @param threads      name and captured depth of each thread, e.g. {@code main:7}
+ * @param environment  the system properties and environment (digests) the run saw, compared at resume
  */
 public record Manifest(int formatVersion, String snapshotId, String runId, long createdAtMillis,
                        String agentVersion, String javaVersion, String mainClass, List<String> arguments,
-                       Map<String, String> fingerprints, List<String> initOrder, List<String> threads) {
+                       Map<String, String> fingerprints, List<String> initOrder, List<String> threads,
+                       RunEnvironment environment) {
     /** The format this agent writes and the only one it reads (docs/FORMAT.md). */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+
+    public Manifest {
+        environment = environment == null ? RunEnvironment.NONE : environment;
+    }
+
+    /** A manifest that records no run environment. */
+    public Manifest(int formatVersion, String snapshotId, String runId, long createdAtMillis,
+                    String agentVersion, String javaVersion, String mainClass, List<String> arguments,
+                    Map<String, String> fingerprints, List<String> initOrder, List<String> threads) {
+        this(formatVersion, snapshotId, runId, createdAtMillis, agentVersion, javaVersion, mainClass, arguments,
+                fingerprints, initOrder, threads, RunEnvironment.NONE);
+    }
 }

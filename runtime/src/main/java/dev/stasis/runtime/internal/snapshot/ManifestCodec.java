@@ -32,14 +32,12 @@ final class ManifestCodec {
         writeString(out, m.javaVersion());
         writeString(out, m.mainClass());
         writeList(out, m.arguments());
-        Map<String, String> fingerprints = m.fingerprints() == null ? Map.of() : m.fingerprints();
-        out.writeInt(fingerprints.size());
-        for (Map.Entry<String, String> e : fingerprints.entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
-        }
+        writeMap(out, m.fingerprints());
         writeList(out, m.initOrder());
         writeList(out, m.threads());
+        writeMap(out, m.environment().properties());
+        writeString(out, m.environment().salt());
+        writeMap(out, m.environment().environment());
         out.flush();
         return bytes.toByteArray();
     }
@@ -84,18 +82,20 @@ final class ManifestCodec {
             String javaVersion = readString(in);
             String mainClass = readString(in);
             List<String> arguments = readList(in);
-            int count = readCount(in);
-            Map<String, String> fingerprints = new LinkedHashMap<>();
-            for (int i = 0; i < count; i++) {
-                fingerprints.put(readString(in), readString(in));
-            }
+            Map<String, String> fingerprints = readMap(in);
             List<String> initOrder = readList(in);
             List<String> threads = readList(in);
+            Map<String, String> properties = withoutNulls(readMap(in), "system properties");
+            String salt = readString(in);
+            if (salt != null && !salt.matches("([0-9a-f]{2})*")) {
+                throw new IOException("the environment salt is not hexadecimal");
+            }
+            Map<String, String> environment = withoutNulls(readMap(in), "environment");
             if (in.available() > 0) {
                 throw new IOException(in.available() + " unexpected bytes after the manifest fields");
             }
             return new Manifest(version, snapshotId, runId, created, agentVersion, javaVersion, mainClass, arguments,
-                    Collections.unmodifiableMap(fingerprints), initOrder, threads);
+                    fingerprints, initOrder, threads, new RunEnvironment(properties, salt == null ? "" : salt, environment));
         } catch (EOFException e) {
             throw new IOException("manifest fields end early", e);
         }
@@ -117,6 +117,34 @@ final class ManifestCodec {
         for (String s : items) {
             writeString(out, s);
         }
+    }
+
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        Map<String, String> entries = map == null ? Map.of() : map;
+        out.writeInt(entries.size());
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int count = readCount(in);
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            map.put(readString(in), readString(in));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** A writer records no null name or value in the run environment: a null there is damage. */
+    private static Map<String, String> withoutNulls(Map<String, String> map, String what) throws IOException {
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IOException("a null name or value in the recorded " + what);
+            }
+        }
+        return map;
     }
 
     private static String readString(DataInputStream in) throws IOException {

@@ -40,7 +40,14 @@ final class GoldenContent {
         fingerprints.put("golden/Ledger", "beef");
         return new Manifest(Manifest.FORMAT_VERSION, "000042", "golden-run", 1_767_225_600_000L, "0.1.0", "17.0.15",
                 "golden.Job", List.of("--steps", "3"), fingerprints, List.of("golden/Ledger", "golden/Job"),
-                List.of("main:2"));
+                List.of("main:2"), environment());
+    }
+
+    private static RunEnvironment environment() {
+        String salt = "00112233445566778899aabbccddeeff";
+        RunEnvironment salted = new RunEnvironment(Map.of(), salt, Map.of());
+        return new RunEnvironment(Map.of("user.dir", "/srv/golden", "java.class.path", "golden.jar"), salt,
+                Map.of("HOME", salted.digestOf("/home/golden"), "LANG", salted.digestOf("C.UTF-8")));
     }
 
     static SnapshotContent content() {

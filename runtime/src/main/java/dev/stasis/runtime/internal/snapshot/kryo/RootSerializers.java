@@ -45,7 +45,7 @@ final class RootSerializers {
             for (int i = 0; i < threadCount; i++) {
                 threads.add(kryo.readObject(input, ThreadCapture.class));
             }
-            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads));
+            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), ReadListeners.all(kryo));
         }
     }
 

@@ -21,9 +21,15 @@ import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channel;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +106,7 @@ public final class SnapshotKryoFactory {
         kryo.register(AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer(), 27);
         kryo.register(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer(), 28);
         kryo.register(AtomicReference.class, new AtomicReferenceSerializer(), 29);
+        kryo.register(SecureRandom.class, new SecureRandomSerializer(), 30);
 
         kryo.addDefaultSerializer(LinkedHashMap.class, perType(LinkedHashMapSerializer::new));
         kryo.addDefaultSerializer(EnumMap.class, perType(EnumMapSerializer::new));
@@ -116,9 +123,9 @@ public final class SnapshotKryoFactory {
         refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
         refuse(kryo, ClassLoader.class, "class loaders belong to the running JVM");
-        refuse(kryo, Socket.class, "an open socket cannot be saved");
-        refuse(kryo, ServerSocket.class, "an open socket cannot be saved");
-        refuse(kryo, DatagramSocket.class, "an open socket cannot be saved");
+        addSocketSerializers(kryo);
+        refuse(kryo, Selector.class, "a Selector cannot be reconstructed: its registrations live in the kernel");
+        refuse(kryo, SelectionKey.class, "a SelectionKey belongs to a Selector, which cannot be reconstructed");
         refuse(kryo, Channel.class, "an open channel cannot be saved");
         refuse(kryo, FileDescriptor.class, "a raw file descriptor cannot be saved (Stasis reopens streams, random-access"
                 + " files and channels by their path)");
@@ -127,6 +134,25 @@ public final class SnapshotKryoFactory {
                 + " the running JVM)");
         refuse(kryo, Process.class, "a child process cannot be saved");
         return kryo;
+    }
+
+    /**
+     * Server sockets are bound again on resume; connections come back closed. Before the refusal of
+     * {@link Channel}, since Kryo takes the first default serializer whose type matches.
+     */
+    private static void addSocketSerializers(Kryo kryo) {
+        kryo.addDefaultSerializer(ServerSocket.class, new ServerSocketSerializer());
+        kryo.addDefaultSerializer(ServerSocketChannel.class, new ServerSocketChannelSerializer());
+        kryo.addDefaultSerializer(Socket.class, ClosedSocketSerializer.sockets());
+        kryo.addDefaultSerializer(SocketChannel.class, ClosedSocketSerializer.socketChannels());
+        kryo.addDefaultSerializer(DatagramSocket.class, ClosedSocketSerializer.datagramSockets());
+        kryo.addDefaultSerializer(DatagramChannel.class, ClosedSocketSerializer.datagramChannels());
+        for (Class<?> input : ClosedSocketStreams.inputTypes()) {
+            kryo.addDefaultSerializer(input, ClosedSocketStreams.inputSerializer());
+        }
+        for (Class<?> output : ClosedSocketStreams.outputTypes()) {
+            kryo.addDefaultSerializer(output, ClosedSocketStreams.outputSerializer());
+        }
     }
 
     /** One serializer instance per concrete type, as Kryo does for its own map serializers. */

@@ -35,18 +35,25 @@ final class ManifestFields {
         walk.string("java version length");
         walk.string("main class length");
         walk.list("arguments");
-        int fingerprints = walk.count("fingerprint count");
-        for (int i = 0; i < fingerprints; i++) {
-            walk.string("fingerprint key length");
-            walk.string("fingerprint value length");
-        }
+        walk.map("fingerprint");
         walk.list("init order");
         walk.list("threads");
+        walk.map("system property");
+        walk.string("environment salt length");
+        walk.map("environment digest");
         if (walk.position != walk.end) {
             throw new IllegalStateException("the manifest of " + base + " has " + (walk.end - walk.position)
                     + " bytes ManifestFields (test code) did not expect: update it to match docs/FORMAT.md");
         }
         return List.copyOf(walk.fields);
+    }
+
+    private void map(String name) {
+        int entries = count(name + " count");
+        for (int i = 0; i < entries; i++) {
+            string(name + " key length");
+            string(name + " value length");
+        }
     }
 
     private void skip(int bytes) {
