@@ -1,5 +1,6 @@
 package dev.stasis.agent;
 
+import dev.stasis.runtime.ChangedInputs;
 import dev.stasis.runtime.Compression;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,10 +28,11 @@ import java.util.regex.Pattern;
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
  * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
+ * @param changedInputs whether a resume proceeds when an input file the program had open changed since the checkpoint
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key, boolean rebind) {
+                           Compression compression, Path key, boolean rebind, ChangedInputs changedInputs) {
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -41,7 +43,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     }
 
     private static final List<String> NAMES =
-            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind");
+            List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind",
+                    "changedInputs");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -50,6 +53,13 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
     public AgentOptions {
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
+    }
+
+    /** Changed input files refuse a resume. */
+    public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
+                        List<String> include, List<String> exclude, Compression compression, Path key, boolean rebind) {
+        this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, rebind,
+                ChangedInputs.REFUSE);
     }
 
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
@@ -101,6 +111,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         Compression compression = o.compression;
         Path keyFile = o.key;
         boolean rebind = o.rebind;
+        ChangedInputs changedInputs = o.changedInputs;
         switch (key) {
             case "dir" -> dir = path(key, value, workingDirectory);
             case "restore" -> restore = restore(value);
@@ -113,9 +124,22 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
             case "rebind" -> rebind = bool(key, value);
+            case "changedInputs" -> changedInputs = changedInputs(value);
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
-        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind);
+        return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind,
+                changedInputs);
+    }
+
+    private static ChangedInputs changedInputs(String value) throws AgentOptionsException {
+        switch (value) {
+            case "refuse":
+                return ChangedInputs.REFUSE;
+            case "accept":
+                return ChangedInputs.ACCEPT;
+            default:
+                throw bad("changedInputs", "'" + value + "' is neither refuse nor accept");
+        }
     }
 
     private static Path path(String key, String value, Path workingDirectory) throws AgentOptionsException {
@@ -231,6 +255,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "key=/etc/stasis/myjob.key";
             case "rebind":
                 return "rebind=false";
+            case "changedInputs":
+                return "changedInputs=accept";
             default:
                 return "exclude=com.acme.generated";
         }

@@ -56,7 +56,7 @@ final class AgentStartup {
         try {
             return StasisRuntime.portable(new RuntimeConfig(options.directory(), options.restore(),
                     options.timeout(), options.keep(), launch.mainClass(), launch.arguments(),
-                    options.compression(), options.key(), options.rebind()));
+                    options.compression(), options.key(), options.rebind(), options.changedInputs()));
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof SnapshotKeyException key) {
                 throw new AgentOptionsException("bad value for option 'key' in -javaagent options: " + key.getMessage());
