@@ -1,5 +1,6 @@
 package dev.stasis.agent;
 
+import dev.stasis.runtime.ChangedInputs;
 import dev.stasis.runtime.Compression;
 import dev.stasis.runtime.internal.criu.CriuBinary;
 import java.nio.file.InvalidPathException;
@@ -28,12 +29,14 @@ import java.util.regex.Pattern;
  * @param key       the HMAC-SHA256 key file that signs snapshots, or null for unsigned ones; checked when the
  *                  runtime starts (it must be the user's own, mode 0600)
  * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
+ * @param changedInputs whether a resume proceeds when an input file the program had open changed since the checkpoint
  * @param engine    what takes the checkpoints
  * @param criu      the CRIU executable for {@code engine=criu}: a path, or a name looked up on the PATH
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key, boolean rebind, Engine engine, String criu) {
+                           Compression compression, Path key, boolean rebind, ChangedInputs changedInputs,
+                           Engine engine, String criu) {
 
     /** What takes the checkpoints. */
     public enum Engine {
@@ -55,7 +58,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
 
     private static final List<String> NAMES =
             List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind",
-                    "engine", "criu");
+                    "changedInputs", "engine", "criu");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -66,18 +69,18 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         exclude = List.copyOf(exclude);
     }
 
-    /** The options as they were before the engines came, on the portable engine. */
+    /** Changed input files refuse a resume; the portable engine. */
     public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
                         List<String> include, List<String> exclude, Compression compression, Path key, boolean rebind) {
         this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, rebind,
-                Engine.PORTABLE, CriuBinary.defaultLocation());
+                ChangedInputs.REFUSE, Engine.PORTABLE, CriuBinary.defaultLocation());
     }
 
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true, Engine.PORTABLE,
-                CriuBinary.defaultLocation());
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true,
+                ChangedInputs.REFUSE, Engine.PORTABLE, CriuBinary.defaultLocation());
     }
 
     /**
@@ -123,6 +126,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         Compression compression = o.compression;
         Path keyFile = o.key;
         boolean rebind = o.rebind;
+        ChangedInputs changedInputs = o.changedInputs;
         Engine engine = o.engine;
         String criu = o.criu;
         switch (key) {
@@ -137,12 +141,24 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "compress" -> compression = compression(value);
             case "key" -> keyFile = path(key, value, workingDirectory);
             case "rebind" -> rebind = bool(key, value);
+            case "changedInputs" -> changedInputs = changedInputs(value);
             case "engine" -> engine = engine(value);
             case "criu" -> criu = value.contains("/") ? path(key, value, workingDirectory).toString() : value;
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
         return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind,
-                engine, criu);
+                changedInputs, engine, criu);
+    }
+
+    private static ChangedInputs changedInputs(String value) throws AgentOptionsException {
+        switch (value) {
+            case "refuse":
+                return ChangedInputs.REFUSE;
+            case "accept":
+                return ChangedInputs.ACCEPT;
+            default:
+                throw bad("changedInputs", "'" + value + "' is neither refuse nor accept");
+        }
     }
 
     private static Path path(String key, String value, Path workingDirectory) throws AgentOptionsException {
@@ -271,6 +287,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "key=/etc/stasis/myjob.key";
             case "rebind":
                 return "rebind=false";
+            case "changedInputs":
+                return "changedInputs=accept";
             case "engine":
                 return "engine=criu";
             case "criu":

@@ -71,7 +71,8 @@ final class AgentStartup {
     private static RuntimeConfig runtimeConfig(AgentOptions options) {
         LaunchCommand launch = LaunchCommand.ofThisJvm();
         return new RuntimeConfig(options.directory(), options.restore(), options.timeout(), options.keep(),
-                launch.mainClass(), launch.arguments(), options.compression(), options.key(), options.rebind());
+                launch.mainClass(), launch.arguments(), options.compression(), options.key(), options.rebind(),
+                options.changedInputs());
     }
 
     /** Any failure here may have left classes half-restored: running on would run a wrong state. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A checkpoint of a program that keeps an open file in a static field cannot be taken: the cause,
+ * A checkpoint of a program that keeps a file it deleted open in a static field cannot be taken
+ * (no relaunch could open that file again): the cause,
  * with the path from the static field to the stream, reaches the operator through all three
  * channels (the CLI's answer, the MBean's {@code LastError}, one line on the program's stderr), and
  * the program finishes with the result of a run that was never asked for a checkpoint.
@@ -22,7 +23,7 @@ class FailedCheckpointReportIT {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     private static final String CAUSE = "cannot snapshot java.io.FileInputStream at static "
-            + Samples.OPEN_FILE_CACHE + ".OPEN -> java.util.HashMap[input.txt]";
+            + Samples.OPEN_FILE_CACHE + ".OPEN -> java.util.HashMap[input.txt] (the file ";
 
     @TempDir
     Path work;

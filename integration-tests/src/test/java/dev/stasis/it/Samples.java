@@ -10,6 +10,7 @@ final class Samples {
     static final String UNCAPTURABLE_SORT = "dev.stasis.samples.blocking.UncapturableSort";
     static final String OPEN_FILE_CACHE = "dev.stasis.samples.resources.OpenFileCache";
     static final String COUNTER_SERVER = "dev.stasis.samples.server.CounterServer";
+    static final String LEDGER_REPORT = "dev.stasis.samples.files.LedgerReport";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

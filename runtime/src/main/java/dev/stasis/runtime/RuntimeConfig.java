@@ -17,13 +17,23 @@ import java.util.Objects;
  * @param compression  how snapshot data blocks are stored
  * @param keyFile      the HMAC-SHA256 key file (owner-only mode), or null to write and accept unsigned snapshots
  * @param rebind       on resume, bind the program's server sockets to their address again (else they come back closed)
+ * @param changedInputs whether a resume proceeds when a file the program had open for reading changed since
  */
 public record RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
                             String mainClass, List<String> arguments, Compression compression, Path keyFile,
-                            boolean rebind) {
+                            boolean rebind, ChangedInputs changedInputs) {
     public RuntimeConfig {
         arguments = List.copyOf(arguments);
         Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(changedInputs, "changedInputs");
+    }
+
+    /** Changed input files refuse the resume. */
+    public RuntimeConfig(Path directory, String restore, Duration quiesceTimeout, int keep,
+                         String mainClass, List<String> arguments, Compression compression, Path keyFile,
+                         boolean rebind) {
+        this(directory, restore, quiesceTimeout, keep, mainClass, arguments, compression, keyFile, rebind,
+                ChangedInputs.REFUSE);
     }
 
     /** Uncompressed, unsigned snapshots. */

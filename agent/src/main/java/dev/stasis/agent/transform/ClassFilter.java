@@ -11,11 +11,14 @@ import java.util.List;
  * whether a static call is a call point; a class there (a {@code jdk/proxy1/$Proxy3} in an
  * application loader, say) must not be instrumented either, or its caller would not notice it
  * unwinding. Stasis's own packages are listed one by one, not as {@code dev/stasis/}: the samples
- * ({@code dev/stasis/samples/}) are application code like any other.
+ * ({@code dev/stasis/samples/}) are application code like any other. Kryo's ReflectASM defines
+ * constructor accessors for JDK classes under {@code reflectasm/java/...} in an application loader
+ * while a snapshot is read; they are Stasis's, not the program's, and a later snapshot that listed
+ * them among the program's classes could not be resumed by a JVM that has not made them yet.
  */
 public final class ClassFilter {
     private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
-            "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+            "dev/stasis/shaded/", "reflectasm/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
 
     private final List<String> include;
     private final List<String> exclude;

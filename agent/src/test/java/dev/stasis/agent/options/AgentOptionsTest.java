@@ -3,6 +3,7 @@ package dev.stasis.agent.options;
 import dev.stasis.agent.AgentOptions;
 import dev.stasis.agent.AgentOptions.TermAction;
 import dev.stasis.agent.AgentOptionsException;
+import dev.stasis.runtime.ChangedInputs;
 import dev.stasis.runtime.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +40,20 @@ class AgentOptionsTest {
         assertThat(o.exclude()).isEmpty();
         assertThat(o.compression()).isEqualTo(Compression.NONE);
         assertThat(o.key()).as("unsigned snapshots unless a key is given").isNull();
+        assertThat(o.changedInputs()).as("a changed input file stops a resume").isEqualTo(ChangedInputs.REFUSE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"refuse,REFUSE", "accept,ACCEPT"})
+    void changed_inputs_is_refuse_or_accept(String value, ChangedInputs expected) throws Exception {
+        assertThat(parse("changedInputs=" + value).changedInputs()).isEqualTo(expected);
+    }
+
+    @Test
+    void changed_inputs_other_than_refuse_or_accept_is_refused() {
+        assertThatThrownBy(() -> parse("changedInputs=ignore"))
+                .hasMessage("bad value for option 'changedInputs' in -javaagent options: 'ignore' is neither refuse nor accept;"
+                        + " e.g. changedInputs=accept");
     }
 
     @ParameterizedTest
@@ -135,7 +150,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, engine, criu");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs, engine, criu");
     }
 
     @Test
@@ -147,7 +162,7 @@ class AgentOptionsTest {
     @ParameterizedTest
     @CsvSource({"dir,dir=/var/lib/myjob", "restore,restore=never", "interval,interval=30s", "onterm,onterm=checkpoint",
             "timeout,timeout=10s", "keep,keep=3", "include,include=com.acme;org.example.job", "exclude,exclude=com.acme.generated",
-            "compress,compress=lz4", "key,key=/etc/stasis/myjob.key"})
+            "compress,compress=lz4", "key,key=/etc/stasis/myjob.key", "rebind,rebind=false", "changedInputs,changedInputs=accept"})
     void option_without_value_is_refused_with_an_example(String key, String example) {
         assertThatThrownBy(() -> parse(key)).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);
         assertThatThrownBy(() -> parse(key + "=")).hasMessage("option '" + key + "' in -javaagent options has no value; e.g. " + example);

@@ -17,6 +17,7 @@ import dev.stasis.runtime.internal.snapshot.RunEnvironment;
 import dev.stasis.runtime.internal.snapshot.SnapshotKeyException;
 import dev.stasis.runtime.internal.snapshot.SnapshotSettings;
 import dev.stasis.runtime.internal.snapshot.SnapshotWarmUp;
+import dev.stasis.runtime.internal.snapshot.files.OpenFiles;
 import dev.stasis.runtime.internal.store.HaltAtCommitPoint;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import dev.stasis.runtime.internal.store.SnapshotFiles;
@@ -85,7 +86,8 @@ public final class PortableRuntime implements StasisRuntime {
 
     @Override
     public Optional<String> restoreAtStartup() throws RestoreException {
-        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store, settings.readOptions()), engine,
+        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store,
+                settings.readOptions().withOpenFiles(OpenFiles.forResume(config.changedInputs()))), engine,
                 ClassLoader.getSystemClassLoader(), System.err, config.rebind()).restore(config.restore(), config.mainClass());
         resumed.ifPresent(r -> {
             runId = r.runId();

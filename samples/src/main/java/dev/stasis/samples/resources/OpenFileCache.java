@@ -4,15 +4,18 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Keeps the files it reads open in a static cache, as some programs do: an open file cannot be
- * saved in a snapshot, so a checkpoint taken while it runs must fail with the path from the static
- * field to the stream, and the program must finish as if nothing had happened.
+ * Keeps a scratch copy of its input open in a static cache after deleting it, as programs do with
+ * anonymous temporary files: a file deleted while open cannot be opened again after a relaunch, so
+ * a checkpoint taken while it runs must fail with the path from the static field to the stream,
+ * and the program must finish as if nothing had happened.
  *
- * <p>Usage: {@code OpenFileCache <input> <go-file>}. It opens {@code input}, prints
+ * <p>Usage: {@code OpenFileCache <input> <go-file>}. It copies {@code input} to a scratch file
+ * beside it, opens that and deletes it, prints
  * {@code waiting for <go-file>}, waits (checking every few milliseconds) until {@code go-file}
  * exists, so that a test can act while it runs, then hashes the input and prints
  * {@code RESULT <hash>}.
@@ -31,7 +34,10 @@ public final class OpenFileCache {
         }
         Path input = Path.of(args[0]);
         Path go = Path.of(args[1]);
-        FileInputStream in = new FileInputStream(input.toFile());
+        Path scratch = Files.createTempFile(input.toAbsolutePath().getParent(), "scratch-", ".tmp");
+        Files.copy(input, scratch, StandardCopyOption.REPLACE_EXISTING);
+        FileInputStream in = new FileInputStream(scratch.toFile());
+        Files.delete(scratch);
         OPEN.put(input.getFileName().toString(), in);
         byte[] data = in.readAllBytes();
         System.out.println("waiting for " + go);

@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.restore;
 import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.internal.snapshot.SnapshotFormatException;
 import dev.stasis.runtime.internal.snapshot.SnapshotFormatException.Kind;
+import dev.stasis.runtime.internal.snapshot.files.FileReopenException;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,6 +76,9 @@ final class UnusableSnapshot {
 
     /** Which snapshot, and what is wrong with it where. */
     private String headline() {
+        if (cause instanceof FileReopenException files) {
+            return "snapshot " + file.id() + " cannot be resumed: " + files.getMessage();
+        }
         if (cause instanceof SnapshotFormatException format) {
             return "snapshot " + file.id() + " " + verdict(format.kind()) + " (" + file.path() + " at byte offset "
                     + format.offset() + ": " + format.problem() + ")";
@@ -92,6 +96,9 @@ final class UnusableSnapshot {
     }
 
     private String remedy(Path directory) {
+        if (cause instanceof FileReopenException files) {
+            return files.remedy();
+        }
         Kind kind = kind();
         if (kind == null) {
             return "Fix the cause (the file's permissions, the disk) and start again.";

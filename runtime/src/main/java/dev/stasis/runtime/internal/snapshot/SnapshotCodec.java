@@ -8,6 +8,7 @@ import dev.stasis.runtime.internal.snapshot.SnapshotFormatException.Kind;
 import dev.stasis.runtime.internal.snapshot.kryo.BoundedInput;
 import dev.stasis.runtime.internal.snapshot.kryo.CapturePathException;
 import dev.stasis.runtime.internal.snapshot.kryo.RefusedReadException;
+import dev.stasis.runtime.internal.snapshot.files.FileReopening;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -116,7 +117,20 @@ public final class SnapshotCodec {
         VerifiedSnapshot snapshot = checked.snapshot();
         long payload = snapshot.payloadBytes();
         Kryo kryo = SnapshotKryoFactory.forReading(loader, snapshot.classNames(), options.maxDepth(),
-                Math.min(options.maxObjects(), payload));
+                Math.min(options.maxObjects(), payload), options.openFiles());
+        FileReopening files = SnapshotKryoFactory.reopenedFiles(kryo);
+        try {
+            SnapshotContent content = readObjects(file, blocks, kryo, payload);
+            files.commit();
+            return content;
+        } catch (IOException | RuntimeException | Error e) {
+            files.abandon();
+            throw e;
+        }
+    }
+
+    private static SnapshotContent readObjects(Path file, BlockInputStream blocks, Kryo kryo, long payload)
+            throws IOException {
         Input input = new BoundedInput(blocks, STREAM_BUFFER, payload);
         SnapshotContent content;
         try {

@@ -78,7 +78,7 @@ class UncapturableObjectTest {
 
         assertThatThrownBy(() -> write(staticHolding("a.B", "registry", map)))
                 .hasMessageStartingWith("cannot snapshot java.io.FileInputStream at static a.B.registry -> java.util.HashMap[files]"
-                        + " -> java.lang.Object[1] (an open file cannot be saved");
+                        + " -> java.lang.Object[1] (it is a stream on standard input (FileDescriptor.in)");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import dev.stasis.runtime.internal.snapshot.files.FileReopening;
 import java.util.Collection;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ final class SnapshotKryo extends Kryo {
     private final FieldSerializer.FieldSerializerConfig jdkFields = new FieldSerializer.FieldSerializerConfig();
     private final int maxDepth;
     private final long maxValues;
+    private final FileReopening files;
     private long valuesRead;
 
     /**
@@ -34,10 +36,11 @@ final class SnapshotKryo extends Kryo {
      * out: there they cache derived objects such as the key-set view of a synchronized map, which
      * cannot be rebuilt element by element.
      */
-    SnapshotKryo(ManifestClassResolver classes, int maxDepth, long maxValues) {
+    SnapshotKryo(ManifestClassResolver classes, int maxDepth, long maxValues, FileReopening files) {
         super(classes, null);
         this.maxDepth = maxDepth;
         this.maxValues = maxValues;
+        this.files = files;
         applicationFields.setIgnoreSyntheticFields(false);
         applicationFields.setSerializeTransient(true);
         jdkFields.setIgnoreSyntheticFields(false);
@@ -47,6 +50,11 @@ final class SnapshotKryo extends Kryo {
                 return new FieldSerializer<>(kryo, type, isJdkClass(type) ? jdkFields : applicationFields);
             }
         });
+    }
+
+    /** How this read reopens the open files of the snapshot. */
+    static FileReopening files(Kryo kryo) {
+        return ((SnapshotKryo) kryo).files;
     }
 
     static boolean isJdkClass(Class<?> type) {

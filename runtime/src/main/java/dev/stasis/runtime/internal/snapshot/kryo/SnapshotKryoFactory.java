@@ -11,6 +11,8 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.files.FileReopening;
+import dev.stasis.runtime.internal.snapshot.files.OpenFiles;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -20,6 +22,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -36,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.zip.ZipFile;
 
 /**
  * The one place where the snapshot's Kryo is configured. The registrations below (ids and
@@ -58,16 +63,25 @@ public final class SnapshotKryoFactory {
 
     /** A Kryo that writes one snapshot and records the classes it uses ({@link #classNames}). */
     public static Kryo forWriting(ClassLoader loader, int maxDepth) {
-        return configure(new SnapshotKryo(ManifestClassResolver.recording(), maxDepth, Long.MAX_VALUE), loader);
+        return configure(new SnapshotKryo(ManifestClassResolver.recording(), maxDepth, Long.MAX_VALUE,
+                new FileReopening(OpenFiles.LEAVE_CLOSED, System.err)), loader);
     }
 
     /**
      * A Kryo that reads one snapshot: it resolves only {@code classNames} (the snapshot's class list),
      * nests at most {@code maxDepth} deep and reads at most {@code maxValues} values. Read it from a
-     * {@link BoundedInput}, which bounds what lengths in the data may allocate.
+     * {@link BoundedInput}, which bounds what lengths in the data may allocate. Open files are rebuilt
+     * as {@code openFiles} says; after the read, {@link #reopenedFiles} commits or abandons them.
      */
-    public static Kryo forReading(ClassLoader loader, List<String> classNames, int maxDepth, long maxValues) {
-        return configure(new SnapshotKryo(ManifestClassResolver.allowing(classNames), maxDepth, maxValues), loader);
+    public static Kryo forReading(ClassLoader loader, List<String> classNames, int maxDepth, long maxValues,
+                                  OpenFiles openFiles) {
+        return configure(new SnapshotKryo(ManifestClassResolver.allowing(classNames), maxDepth, maxValues,
+                new FileReopening(openFiles, System.err)), loader);
+    }
+
+    /** The files a reading Kryo opened so far, to commit once the whole graph was read, or to abandon. */
+    public static FileReopening reopenedFiles(Kryo kryo) {
+        return SnapshotKryo.files(kryo);
     }
 
     /** The classes a writing Kryo used so far, in order of first use: the snapshot's class list. */
@@ -101,6 +115,10 @@ public final class SnapshotKryoFactory {
         }
         kryo.addDefaultSerializer(Path.class, new PathSerializer());
         kryo.addDefaultSerializer(Logger.class, new LoggerSerializer());
+        kryo.addDefaultSerializer(FileInputStream.class, new OpenFileSerializer.InputStreams());
+        kryo.addDefaultSerializer(FileOutputStream.class, new OpenFileSerializer.OutputStreams());
+        kryo.addDefaultSerializer(RandomAccessFile.class, new OpenFileSerializer.RandomAccessFiles());
+        kryo.addDefaultSerializer(FileChannel.class, new FileChannelSerializer());
 
         refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
@@ -109,10 +127,11 @@ public final class SnapshotKryoFactory {
         refuse(kryo, Selector.class, "a Selector cannot be reconstructed: its registrations live in the kernel");
         refuse(kryo, SelectionKey.class, "a SelectionKey belongs to a Selector, which cannot be reconstructed");
         refuse(kryo, Channel.class, "an open channel cannot be saved");
-        refuse(kryo, FileInputStream.class, "an open file cannot be saved");
-        refuse(kryo, FileOutputStream.class, "an open file cannot be saved");
-        refuse(kryo, RandomAccessFile.class, "an open file cannot be saved");
-        refuse(kryo, FileDescriptor.class, "an open file cannot be saved");
+        refuse(kryo, FileDescriptor.class, "a raw file descriptor cannot be saved (Stasis reopens streams, random-access"
+                + " files and channels by their path)");
+        refuse(kryo, FileLock.class, "a file lock cannot be saved (a relaunch would not hold it)");
+        refuse(kryo, ZipFile.class, "an open zip or jar file cannot be saved (its native reader and caches belong to"
+                + " the running JVM)");
         refuse(kryo, Process.class, "a child process cannot be saved");
         return kryo;
     }
