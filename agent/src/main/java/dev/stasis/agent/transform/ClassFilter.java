@@ -11,11 +11,13 @@ import java.util.List;
  * whether a static call is a call point; a class there (a {@code jdk/proxy1/$Proxy3} in an
  * application loader, say) must not be instrumented either, or its caller would not notice it
  * unwinding. Stasis's own packages are listed one by one, not as {@code dev/stasis/}: the samples
- * ({@code dev/stasis/samples/}) are application code like any other.
+ * ({@code dev/stasis/samples/}) are application code like any other. {@code org/crac/} (the CRaC API
+ * jar) delegates to Stasis: its static initialiser must run again in a relaunched JVM to find Stasis,
+ * and its statics (reflective handles, proxies) must not be saved in a snapshot.
  */
 public final class ClassFilter {
     private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
-            "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+            "dev/stasis/shaded/", "java/", "javax/", "jdk/", "sun/", "com/sun/", "org/crac/");
 
     private final List<String> include;
     private final List<String> exclude;

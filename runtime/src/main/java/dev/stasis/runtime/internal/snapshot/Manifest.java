@@ -14,5 +14,5 @@ public record Manifest(int formatVersion, String snapshotId, String runId, long 
                        String agentVersion, String javaVersion, String mainClass, List<String> arguments,
                        Map<String, String> fingerprints, List<String> initOrder, List<String> threads) {
     /** The format this agent writes and the only one it reads (docs/FORMAT.md). */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 }
