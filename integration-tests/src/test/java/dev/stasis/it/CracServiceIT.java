@@ -10,9 +10,11 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +83,34 @@ class CracServiceIT {
             assertThat(get(port, "/stop")).isEqualTo("stopping");
             assertThat(again.awaitExit(START_TIMEOUT)).as(again.describe()).isZero();
             assertThat(again.stdoutLines()).contains("stopped after 4 requests");
+        }
+    }
+
+    @Test
+    void a_resource_that_refuses_fails_the_checkpoint_with_its_exception_reported_and_everyone_told_after() throws IOException {
+        Path stop = work.resolve("stop");
+        Path snapshots = work.resolve("snapshots");
+        JvmCommand command = JvmCommand.of(Samples.CRAC_OPEN_BATCH, stop.toString()).withAgent("dir=" + snapshots);
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, "open-batch")) {
+            jvm.awaitLine("batch open"::equals, "that the batch is open", START_TIMEOUT);
+
+            AgentCli.Result refused = AgentCli.checkpoint(jvm, work);
+
+            assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(1);
+            String reason = "org.crac resources refused the checkpoint: dev.stasis.samples.crac.OpenBatch$Told"
+                    + ".beforeCheckpoint threw java.lang.IllegalStateException: the batch is open; nothing was written";
+            assertThat(refused.stderr()).as(refused.describe()).contains(reason);
+            jvm.awaitLine("batch afterRestore"::equals, "the last afterRestore", START_TIMEOUT);
+            assertThat(jvm.stderr()).as("the program's own stderr line").contains("stasis: checkpoint failed: " + reason);
+            assertThat(jvm.stdoutLines()).containsExactly("batch open", "batch beforeCheckpoint", "cache beforeCheckpoint",
+                    "cache afterRestore", "batch afterRestore");
+            Files.createFile(stop);
+            assertThat(jvm.awaitExit(START_TIMEOUT)).as(jvm.describe()).isZero();
+            assertThat(jvm.stdoutLines()).last().isEqualTo("closed after 1 refusals");
+        }
+        try (Stream<Path> files = Files.list(snapshots)) {
+            assertThat(files.map(file -> file.getFileName().toString())).as("no snapshot was written")
+                    .noneMatch(name -> name.endsWith(".stasis"));
         }
     }
 

@@ -10,6 +10,7 @@ final class Samples {
     static final String UNCAPTURABLE_SORT = "dev.stasis.samples.blocking.UncapturableSort";
     static final String OPEN_FILE_CACHE = "dev.stasis.samples.resources.OpenFileCache";
     static final String CRAC_SERVICE = "dev.stasis.samples.crac.CountingService";
+    static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";
