@@ -34,8 +34,8 @@ final class AgentStartup {
      * @throws AgentOptionsException when {@code dir=} or {@code key=} cannot be used; the caller stops the JVM
      */
     static void start(AgentOptions options, Instrumentation inst) throws RestoreException, AgentOptionsException {
-        selectOrgCracImplementation();
         StasisRuntime runtime = openRuntime(options);
+        selectOrgCracImplementation();
         inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
                 ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
         restore(runtime);
@@ -49,8 +49,9 @@ final class AgentStartup {
 
     /**
      * {@code org.crac.Core} looks for its implementation first in the package this property names; on a
-     * stock JDK it finds none otherwise and its resources are never called. Set before a restore, which
-     * registers the saved resources through {@code org.crac} again. A value the user set is kept.
+     * stock JDK it finds none otherwise and its resources are never called. Set once the runtime is open
+     * (an agent that gives up leaves {@code org.crac} as it was) and before a restore, which registers the
+     * saved resources through {@code org.crac} again. A value the user set is kept.
      */
     private static void selectOrgCracImplementation() {
         if (System.getProperty(ORG_CRAC_COMPAT) == null) {

@@ -2,6 +2,8 @@ package dev.stasis.samples.crac;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -16,6 +18,8 @@ import org.crac.Resource;
  */
 public final class OpenBatch {
     private static final long IDLE_MILLIS = 20;
+    /** CRaC holds resources weakly: a program keeps its own reachable, or they are collected and never told. */
+    private static final List<Resource> RESOURCES = new ArrayList<>();
 
     private OpenBatch() {
     }
@@ -28,6 +32,8 @@ public final class OpenBatch {
         Path stop = Path.of(args[0]);
         Told cache = new Told("cache", false);
         Told batch = new Told("batch", true);
+        RESOURCES.add(cache);
+        RESOURCES.add(batch);
         Core.getGlobalContext().register(cache);
         Core.getGlobalContext().register(batch);
         System.out.println("batch open");
