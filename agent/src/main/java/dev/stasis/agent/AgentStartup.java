@@ -24,6 +24,8 @@ import java.lang.management.ManagementFactory;
  * only once the program's state is the one it will continue from.
  */
 final class AgentStartup {
+    static final String ORG_CRAC_COMPAT = "org.crac.Core.Compat";
+
     private AgentStartup() {
     }
 
@@ -35,11 +37,13 @@ final class AgentStartup {
         StasisRuntime runtime;
         if (options.engine() == AgentOptions.Engine.PORTABLE) {
             runtime = openRuntime(options);
+            selectOrgCracImplementation();
             inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
                     ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
         } else {
             // The whole-process engines save the process as it is: nothing to instrument, no cost while it runs.
             runtime = WholeProcessEngines.open(options, runtimeConfig(options));
+            selectOrgCracImplementation();
         }
         restore(runtime);
         try {
@@ -48,6 +52,19 @@ final class AgentStartup {
             AgentLog.warn("no JMX checkpoint trigger: " + t);
         }
         startTriggers(runtime, options);
+    }
+
+    /**
+     * {@code org.crac.Core} looks for its implementation first in the package this property names; on a
+     * stock JDK it finds none otherwise and its resources are never called. Set once the runtime is open
+     * (an agent that gives up leaves {@code org.crac} as it was) and before a restore, which registers the
+     * saved resources through {@code org.crac} again. A value the user set is kept.
+     */
+    private static void selectOrgCracImplementation() {
+        if (System.getProperty(ORG_CRAC_COMPAT) == null) {
+            System.setProperty(ORG_CRAC_COMPAT, BootstrapInjector.CRAC_PACKAGE.replace('/', '.').substring(0,
+                    BootstrapInjector.CRAC_PACKAGE.length() - 1));
+        }
     }
 
     /**

@@ -26,7 +26,8 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Puts the {@code dev.stasis.rt} classes (what instrumented code calls) into the bootstrap loader,
+ * Puts the {@code dev.stasis.rt} and {@code dev.stasis.rt.crac} classes (what instrumented code and
+ * {@code org.crac} call) into the bootstrap loader,
  * so that a class in any loader resolves the same {@code Stasis}; parent-first delegation makes the
  * system loader find the bootstrap copy too. The class files are read as bytes from wherever the
  * agent's loader has them (the agent jar, or a classes directory in a build), never loaded here.
@@ -40,6 +41,9 @@ import java.util.stream.Stream;
  */
 final class BootstrapInjector {
     static final String PACKAGE = "dev/stasis/rt/";
+    /** What {@code org.crac} delegates to ({@code org.crac.Core.Compat}); the application's loader must see it too. */
+    static final String CRAC_PACKAGE = PACKAGE + "crac/";
+    private static final List<String> PACKAGES = List.of(PACKAGE, CRAC_PACKAGE);
     private static final String ANCHOR = PACKAGE + "Stasis.class";
 
     private BootstrapInjector() {
@@ -123,7 +127,7 @@ final class BootstrapInjector {
         }
     }
 
-    /** Binary class name to class file of every class directly in {@code dev/stasis/rt/}. */
+    /** Binary class name to class file of every class directly in {@code dev/stasis/rt/} or {@code dev/stasis/rt/crac/}. */
     static Map<String, byte[]> runtimeApiClasses(ClassLoader loader) throws IOException {
         URL anchor = loader.getResource(ANCHOR);
         if (anchor == null) {
@@ -162,19 +166,32 @@ final class BootstrapInjector {
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IOException("cannot read the runtime API classes from " + anchor, e);
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-                String name = PACKAGE + file.getFileName();
-                if (isApiClass(name)) {
-                    classes.put(binaryName(name), Files.readAllBytes(file));
+        for (String pkg : PACKAGES) {
+            Path folder = dir.resolve(pkg.substring(PACKAGE.length()));
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+                    String name = pkg + file.getFileName();
+                    if (isApiClass(name)) {
+                        classes.put(binaryName(name), Files.readAllBytes(file));
+                    }
                 }
             }
         }
     }
 
     private static boolean isApiClass(String entryName) {
-        return entryName.startsWith(PACKAGE) && entryName.endsWith(".class")
-                && entryName.indexOf('/', PACKAGE.length()) < 0;
+        if (!entryName.endsWith(".class")) {
+            return false;
+        }
+        for (String pkg : PACKAGES) {
+            if (entryName.startsWith(pkg) && entryName.indexOf('/', pkg.length()) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String binaryName(String entryName) {

@@ -23,8 +23,11 @@ class BootstrapInjectorTest {
     void reads_every_runtime_api_class_from_a_classes_directory() throws IOException {
         Map<String, byte[]> classes = BootstrapInjector.runtimeApiClasses(getClass().getClassLoader());
 
-        assertThat(classes).containsKeys("dev.stasis.rt.Stasis", "dev.stasis.rt.Frame", "dev.stasis.rt.Engine");
-        assertThat(classes.keySet()).allMatch(name -> name.startsWith("dev.stasis.rt.") && name.indexOf('.', "dev.stasis.rt.".length()) < 0);
+        assertThat(classes).containsKeys("dev.stasis.rt.Stasis", "dev.stasis.rt.Frame", "dev.stasis.rt.Engine",
+                "dev.stasis.rt.crac.Core", "dev.stasis.rt.crac.Context", "dev.stasis.rt.crac.Resource",
+                "dev.stasis.rt.crac.CheckpointException", "dev.stasis.rt.crac.RestoreException",
+                "dev.stasis.rt.crac.CheckpointRestoreCall");
+        assertThat(classes.keySet()).allMatch(name -> name.matches("dev\\.stasis\\.rt\\.(crac\\.)?[^.]+"));
         assertThat(classes.get("dev.stasis.rt.Stasis")).startsWith(0xCA, 0xFE, 0xBA, 0xBE);
     }
 
@@ -45,11 +48,13 @@ class BootstrapInjectorTest {
     }
 
     @Test
-    void reads_nested_classes_but_not_subpackages_or_other_packages_from_a_jar(@TempDir Path tmp) throws IOException {
+    void reads_nested_classes_and_the_crac_package_but_not_other_subpackages_or_packages_from_a_jar(@TempDir Path tmp)
+            throws IOException {
         Path jar = tmp.resolve("agent.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             for (String name : new String[] {"dev/stasis/rt/Stasis.class", "dev/stasis/rt/Engine$1.class",
-                    "dev/stasis/rt/sub/Other.class", "dev/stasis/runtime/StasisRuntime.class", "dev/stasis/rt/readme.txt"}) {
+                    "dev/stasis/rt/sub/Other.class", "dev/stasis/runtime/StasisRuntime.class", "dev/stasis/rt/readme.txt",
+                    "dev/stasis/rt/crac/Core.class", "dev/stasis/rt/crac/deeper/Other.class"}) {
                 out.putNextEntry(new JarEntry(name));
                 out.write(name.getBytes());
             }
@@ -57,7 +62,8 @@ class BootstrapInjectorTest {
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             Map<String, byte[]> classes = BootstrapInjector.runtimeApiClasses(loader);
 
-            assertThat(classes.keySet()).containsExactlyInAnyOrder("dev.stasis.rt.Stasis", "dev.stasis.rt.Engine$1");
+            assertThat(classes.keySet()).containsExactlyInAnyOrder("dev.stasis.rt.Stasis", "dev.stasis.rt.Engine$1",
+                    "dev.stasis.rt.crac.Core");
             assertThat(new String(classes.get("dev.stasis.rt.Engine$1"))).isEqualTo("dev/stasis/rt/Engine$1.class");
         }
     }

@@ -11,6 +11,8 @@ final class Samples {
     static final String OPEN_FILE_CACHE = "dev.stasis.samples.resources.OpenFileCache";
     static final String COUNTER_SERVER = "dev.stasis.samples.server.CounterServer";
     static final String LEDGER_REPORT = "dev.stasis.samples.files.LedgerReport";
+    static final String CRAC_SERVICE = "dev.stasis.samples.crac.CountingService";
+    static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

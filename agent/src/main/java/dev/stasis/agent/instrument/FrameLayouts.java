@@ -1,6 +1,7 @@
 package dev.stasis.agent.instrument;
 
 import dev.stasis.agent.instrument.internal.ClassHierarchy;
+import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.PointState;
@@ -93,6 +94,7 @@ public final class FrameLayouts {
         try {
             // The same passes, in the same order, as Instrumenter.rewriteMethod.
             LambdaPass.makeLambdasSerializable(method);
+            CheckpointRestoreCallPass.rewrite(type.name, type.version, method);
             sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey,
                     SaveHelpers.forClass(type.name, type.access, type.version));
         } catch (UninstrumentableException | AnalyzerException | RuntimeException e) {

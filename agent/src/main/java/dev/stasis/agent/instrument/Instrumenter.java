@@ -1,5 +1,6 @@
 package dev.stasis.agent.instrument;
 
+import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.ClinitPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
@@ -30,8 +31,10 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  * Bytes in, bytes out: rewrites one class for capture and rewind, following "The instrumentation
  * protocol" in docs/ARCHITECTURE.md. The passes, in order:
  * <ol>
- *   <li>per method, on a copy: lambdas made serializable ({@link LambdaPass}), then continuation
- *       points, save and restore blocks ({@link ContinuationPass}); a method that fails keeps its
+ *   <li>per method, on a copy: lambdas made serializable ({@link LambdaPass}), calls of
+ *       {@code org.crac.Core.checkpointRestore()} turned into a wait the caller is captured in
+ *       ({@link CheckpointRestoreCallPass}), then continuation points, save and restore blocks
+ *       ({@link ContinuationPass}); a method that fails keeps its
  *       original code and is reported as skipped;</li>
  *   <li>the {@code <clinit>} prologue ({@link ClinitPass}) and the marker field;</li>
  *   <li>writing with frames computed from the class-bytes hierarchy; a method that became too large
@@ -192,6 +195,7 @@ public final class Instrumenter {
                 return;
             }
             try {
+                CheckpointRestoreCallPass.rewrite(work.name, work.version, method);
                 int points = ContinuationPass.instrument(work.name, method, hierarchy, key, saveHelpers);
                 if (points > 0) {
                     instrumented.put(key, points);

@@ -15,10 +15,12 @@ import java.util.List;
  * constructor accessors for JDK classes under {@code reflectasm/java/...} in an application loader
  * while a snapshot is read; they are Stasis's, not the program's, and a later snapshot that listed
  * them among the program's classes could not be resumed by a JVM that has not made them yet.
+ * {@code org/crac/} (the CRaC API jar) delegates to Stasis: its static initialiser must run again in
+ * a relaunched JVM to find Stasis, and its statics (reflective handles, proxies) must not be saved.
  */
 public final class ClassFilter {
     private static final List<String> NEVER = List.of("dev/stasis/rt/", "dev/stasis/runtime/", "dev/stasis/agent/",
-            "dev/stasis/shaded/", "reflectasm/", "java/", "javax/", "jdk/", "sun/", "com/sun/");
+            "dev/stasis/shaded/", "reflectasm/", "java/", "javax/", "jdk/", "sun/", "com/sun/", "org/crac/");
 
     private final List<String> include;
     private final List<String> exclude;

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal;
 
 import dev.stasis.rt.Stasis;
+import dev.stasis.rt.crac.CheckpointRestoreCall;
 import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
 import dev.stasis.runtime.RestoreException;
@@ -10,6 +11,8 @@ import dev.stasis.runtime.internal.capture.ApplicationThreads;
 import dev.stasis.runtime.internal.capture.CheckpointCoordinator;
 import dev.stasis.runtime.internal.capture.PortableEngine;
 import dev.stasis.runtime.internal.capture.SnapshotWriter;
+import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
+import dev.stasis.runtime.internal.lifecycle.CheckpointRestoreCalls;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.restore.SnapshotSource;
 import dev.stasis.runtime.internal.restore.StartupRestore;
@@ -25,6 +28,8 @@ import dev.stasis.runtime.internal.store.SnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +40,14 @@ public final class PortableRuntime implements StasisRuntime {
     private final SnapshotStore store;
     private final SnapshotSettings settings;
     private final PortableEngine engine;
+    private static final Duration THREAD_END_GRACE = Duration.ofSeconds(2);
+
+    private final ApplicationThreads threads = ApplicationThreads.ofJvm();
     private final CheckpointCoordinator coordinator;
     private final SnapshotWriter writer;
+    private final CheckpointLifecycle lifecycle = CheckpointLifecycle.global();
+    private final CheckpointRestoreCalls checkpointRestoreCalls = new CheckpointRestoreCalls(
+            () -> checkpointNotifying().afterRestoreFailures());
     /** The thread that runs {@code main} (it ran {@code premain} too), or null if it had ended already. */
     private final Thread mainThread;
     private volatile String runId = UUID.randomUUID().toString();
@@ -53,7 +64,7 @@ public final class PortableRuntime implements StasisRuntime {
         this.store = store;
         this.settings = settings;
         this.engine = new PortableEngine(registry);
-        this.coordinator = new CheckpointCoordinator(engine, ApplicationThreads.ofJvm());
+        this.coordinator = new CheckpointCoordinator(engine, threads);
         this.writer = new SnapshotWriter(store, registry, settings);
         this.mainThread = ApplicationThreads.mainThread();
     }
@@ -81,17 +92,20 @@ public final class PortableRuntime implements StasisRuntime {
         }
         PortableRuntime runtime = new PortableRuntime(config, store, settings, InstrumentedClasses.global());
         Stasis.install(runtime.engine);
+        CheckpointRestoreCall.install(runtime.checkpointRestoreCalls);
         return runtime;
     }
 
     @Override
     public Optional<String> restoreAtStartup() throws RestoreException {
-        Optional<StartupRestore.Resumed> resumed = new StartupRestore(SnapshotSource.of(store,
+        StartupRestore restore = new StartupRestore(SnapshotSource.of(store,
                 settings.readOptions().withOpenFiles(OpenFiles.forResume(config.changedInputs()))), engine,
-                ClassLoader.getSystemClassLoader(), System.err, config.rebind()).restore(config.restore(), config.mainClass());
+                ClassLoader.getSystemClassLoader(), System.err, config.rebind(), lifecycle);
+        Optional<StartupRestore.Resumed> resumed = restore.restore(config.restore(), config.mainClass());
         resumed.ifPresent(r -> {
             runId = r.runId();
             lastSnapshotId = r.snapshotId();
+            checkpointRestoreCalls.relaunched(restore.afterRestoreFailures());
         });
         if (resumed.isEmpty()) {
             // A resume has just run the codec; a fresh start has not, so its first checkpoint would pay for it.
@@ -101,19 +115,53 @@ public final class PortableRuntime implements StasisRuntime {
     }
 
     @Override
-    public synchronized CheckpointResult checkpoint() throws CheckpointException {
+    public CheckpointResult checkpoint() throws CheckpointException {
+        return checkpointNotifying().result();
+    }
+
+    /** A checkpoint taken, and what the {@code org.crac} resources' {@code afterRestore} threw after it. */
+    private record Checkpointed(CheckpointResult result, List<Throwable> afterRestoreFailures) {
+    }
+
+    /**
+     * The {@code org.crac} resources are told before the program is stopped and after it runs on, whether the
+     * snapshot was written or not (jdk.crac's rules, {@link CheckpointLifecycle}).
+     */
+    private synchronized Checkpointed checkpointNotifying() throws CheckpointException {
         if (mainThread == null) {
             lastError = "cannot checkpoint: the main thread had ended before Stasis started";
             throw new CheckpointException(lastError);
         }
+        try {
+            lifecycle.beforeCheckpoint();
+        } catch (CheckpointException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
+        CheckpointResult result;
+        try {
+            result = capture();
+        } catch (CheckpointException e) {
+            lifecycle.afterCheckpoint().forEach(e::addSuppressed);
+            throw e;
+        }
+        return new Checkpointed(result, lifecycle.afterCheckpoint());
+    }
+
+    private CheckpointResult capture() throws CheckpointException {
         if (environment == null) {
             environment = RunEnvironment.ofThisJvm();
         }
         SnapshotWriter.Origin origin = new SnapshotWriter.Origin(runId, agentVersion(), config.mainClass(),
                 config.arguments(), environment);
+        List<Object> resources = lifecycle.resourcesToSave();
         try {
+            if (!resources.isEmpty()) {
+                awaitThreadsStoppedByResources();
+            }
             CheckpointCoordinator.Captured<SnapshotFile> captured = coordinator.capture(mainThread,
-                    config.quiesceTimeout(), frames -> writer.write(origin, engine.initializationOrder(), mainThread, frames));
+                    config.quiesceTimeout(), frames -> writer.write(origin, engine.initializationOrder(), mainThread,
+                            frames, resources));
             SnapshotFile file = captured.result();
             prune();
             lastSnapshotId = file.id();
@@ -125,6 +173,22 @@ public final class PortableRuntime implements StasisRuntime {
         } catch (CheckpointException e) {
             lastError = e.getMessage();
             throw e;
+        }
+    }
+
+    /**
+     * A resource that stops a server or a pool has its threads told to end, and they take a moment to
+     * (a {@code Timer}'s thread ends after {@code cancel()} returns): give them until the quiesce timeout
+     * (at most {@link #THREAD_END_GRACE}) before the capture refuses a program with other threads.
+     */
+    private void awaitThreadsStoppedByResources() throws CheckpointException {
+        Duration grace = config.quiesceTimeout().compareTo(THREAD_END_GRACE) < 0 ? config.quiesceTimeout() : THREAD_END_GRACE;
+        try {
+            threads.awaitOnly(mainThread, grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckpointException("checkpoint interrupted while waiting for the threads the org.crac resources"
+                    + " stopped to end; the program runs on");
         }
     }
 

@@ -13,11 +13,12 @@ import org.objectweb.asm.tree.MethodInsnNode;
  */
 public final class CallPointPolicy {
     /**
-     * Never instrumented: the JDK and Stasis's runtime. (Not all of {@code dev/stasis/}: a call into
-     * another Stasis package costs only a needless check, and test targets live there.)
+     * Never instrumented: the JDK, Stasis's runtime and the CRaC API ({@code org/crac/}, which the
+     * transformer leaves alone). (Not all of {@code dev/stasis/}: a call into another Stasis package
+     * costs only a needless check, and test targets live there.)
      */
     private static final Set<String> JDK_PREFIXES = Set.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
-            "dev/stasis/rt/", "dev/stasis/runtime/");
+            "dev/stasis/rt/", "dev/stasis/runtime/", "org/crac/");
     /** Final JDK classes: no application code can override their methods. */
     private static final Set<String> FINAL_JDK_CLASSES = Set.of("java/lang/String", "java/lang/StringBuilder",
             "java/lang/StringBuffer", "java/lang/Integer", "java/lang/Long", "java/lang/Short",

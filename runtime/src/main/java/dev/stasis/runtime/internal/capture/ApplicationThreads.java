@@ -1,9 +1,11 @@
 package dev.stasis.runtime.internal.capture;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -42,6 +44,26 @@ public final class ApplicationThreads {
         }
         names.sort(null);
         return names;
+    }
+
+    /**
+     * Waits until no application thread but {@code main} is alive, or {@code timeout} has passed.
+     *
+     * @return true when only {@code main} is left
+     */
+    public boolean awaitOnly(Thread main, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : liveThreads()) {
+            if (thread == main || !isApplication.test(thread)) {
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            thread.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+        return othersThan(main).isEmpty();
     }
 
     /**

@@ -47,9 +47,19 @@ public final class SnapshotWriter {
         this.settings = settings;
     }
 
-    /** Called while {@code thread} is parked: nothing in the graph changes under the writer. */
+    /** {@link #write(Origin, List, Thread, List, List)} without {@code org.crac} resources. */
     public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst)
             throws Exception {
+        return write(origin, initOrder, thread, bottomFirst, List.of());
+    }
+
+    /**
+     * Called while {@code thread} is parked: nothing in the graph changes under the writer.
+     *
+     * @param resources the application's {@code org.crac} resources, in registration order
+     */
+    public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst,
+                              List<Object> resources) throws Exception {
         WriteOptions options = settings.writeOptions();
         List<ClassStatics> statics = new ArrayList<>();
         List<String> initialised = new ArrayList<>();
@@ -64,7 +74,7 @@ public final class SnapshotWriter {
             initialised.add(type.getName().replace('.', '/'));
         }
         SnapshotContent content = new SnapshotContent(statics, List.of(
-                new ThreadCapture(thread.getName(), thread.isDaemon(), thread.getPriority(), bottomFirst)));
+                new ThreadCapture(thread.getName(), thread.isDaemon(), thread.getPriority(), bottomFirst)), resources);
         String id = store.newSnapshotId();
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),

@@ -4,6 +4,7 @@ import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
+import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
@@ -22,6 +23,7 @@ public final class CracRuntime implements StasisRuntime {
     static final String MODULE = "jdk.crac";
 
     private final RuntimeConfig config;
+    private final CheckpointLifecycle lifecycle = CheckpointLifecycle.global();
     private final Method checkpointRestore;
     private volatile String lastSnapshotId;
     private volatile long checkpointCount;
@@ -62,28 +64,39 @@ public final class CracRuntime implements StasisRuntime {
         return Optional.empty();
     }
 
+    /** The same {@code org.crac} preparation as the other engines, around the JDK's own checkpoint. */
     @Override
     public synchronized CheckpointResult checkpoint() throws CheckpointException {
         long start = System.nanoTime();
+        try {
+            lifecycle.beforeCheckpoint();
+        } catch (CheckpointException e) {
+            lastError = e.getMessage();
+            throw e;
+        }
         long restoreTimeBefore = restoreTime();
         try {
             checkpointRestore.invoke(null);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
+        } catch (InvocationTargetException | IllegalAccessException e) {
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
             lastError = "the JDK's CRaC checkpoint failed: " + cause
                     + "; see the JDK's CRaC output above (a missing -XX:CRaCCheckpointTo=DIR is the usual cause)";
-            throw new CheckpointException(lastError, cause);
-        } catch (IllegalAccessException e) {
-            lastError = "cannot call " + MODULE + ".Core.checkpointRestore(): " + e;
-            throw new CheckpointException(lastError, e);
+            CheckpointException failed = new CheckpointException(lastError, cause);
+            lifecycle.afterCheckpoint().forEach(failed::addSuppressed);
+            throw failed;
+        }
+        long restoreTimeAfter = restoreTime();
+        boolean restored = restoreTimeAfter >= 0 && restoreTimeAfter != restoreTimeBefore;
+        if (restored) {
+            lifecycle.afterRestore();
+        } else {
+            lifecycle.afterCheckpoint();
         }
         lastError = null;
         checkpointCount++;
         lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lastSnapshotId = "crac-" + checkpointCount + "-" + ManagementFactory.getRuntimeMXBean().getPid();
-        long restoreTimeAfter = restoreTime();
-        return new CheckpointResult(lastSnapshotId, lastPauseMillis, -1,
-                restoreTimeAfter >= 0 && restoreTimeAfter != restoreTimeBefore);
+        return new CheckpointResult(lastSnapshotId, lastPauseMillis, -1, restored);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
+import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ public final class CriuRuntime implements StasisRuntime {
     private static final Duration MIN_DUMP_TIMEOUT = Duration.ofMinutes(5);
 
     private final RuntimeConfig config;
+    private final CheckpointLifecycle lifecycle = CheckpointLifecycle.global();
     private final CriuBinary criu;
     private final CriuImages images;
     private final long pid = ProcessHandle.current().pid();
@@ -80,17 +82,35 @@ public final class CriuRuntime implements StasisRuntime {
         return Optional.empty();
     }
 
+    /**
+     * The {@code org.crac} resources are told before CRIU freezes the process and after it runs on, with
+     * {@code jdk.crac}'s rules ({@link CheckpointLifecycle}): {@code afterRestore} in this process whether the dump
+     * worked or not, and in the process {@code restore} brings back.
+     */
     @Override
     public synchronized CheckpointResult checkpoint() throws CheckpointException {
         long start = System.nanoTime();
         try {
-            CheckpointResult result = dump(start);
-            lastError = null;
-            return result;
+            lifecycle.beforeCheckpoint();
         } catch (CheckpointException e) {
             lastError = e.getMessage();
             throw e;
         }
+        CheckpointResult result;
+        try {
+            result = dump(start);
+        } catch (CheckpointException e) {
+            lifecycle.afterCheckpoint().forEach(e::addSuppressed);
+            lastError = e.getMessage();
+            throw e;
+        }
+        if (result.restored()) {
+            lifecycle.afterRestore();
+        } else {
+            lifecycle.afterCheckpoint();
+        }
+        lastError = null;
+        return result;
     }
 
     private CheckpointResult dump(long start) throws CheckpointException {

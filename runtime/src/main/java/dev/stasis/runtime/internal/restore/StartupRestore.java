@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.restore;
 import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.internal.capture.PortableEngine;
 import dev.stasis.runtime.internal.capture.StasisThreads;
+import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Resumes a snapshot in {@code premain}, on the main thread, before the main class is loaded:
  * choose and check it, initialise its classes in the recorded order with their initialisers
- * skipped, read the graph, write the statics back and set the main thread rewinding. The JVM then
+ * skipped, read the graph, write the statics back, register the {@code org.crac} resources again and
+ * run their {@code afterRestore}, and set the main thread rewinding. The JVM then
  * calls {@code main}, whose entry takes the restore path.
  */
 public final class StartupRestore {
@@ -33,19 +35,31 @@ public final class StartupRestore {
     private final ClassLoader loader;
     private final PrintStream err;
     private final boolean rebind;
+    private final CheckpointLifecycle lifecycle;
+    private List<Throwable> afterRestoreFailures = List.of();
 
     /** Server sockets bound again ({@code rebind=true}). */
     public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err) {
-        this(source, engine, loader, err, true);
+        this(source, engine, loader, err, true, CheckpointLifecycle.global());
     }
 
-    /** @param rebind bind the program's server sockets to their address again, or leave them closed */
-    public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err, boolean rebind) {
+    /**
+     * @param rebind    bind the program's server sockets to their address again, or leave them closed
+     * @param lifecycle where the snapshot's {@code org.crac} resources are registered again and told of the restore
+     */
+    public StartupRestore(SnapshotSource source, PortableEngine engine, ClassLoader loader, PrintStream err,
+                          boolean rebind, CheckpointLifecycle lifecycle) {
         this.source = source;
         this.engine = engine;
         this.loader = loader;
         this.err = err;
         this.rebind = rebind;
+        this.lifecycle = lifecycle;
+    }
+
+    /** What the resources' {@code afterRestore} threw in the last resume (printed already; the program runs on). */
+    public List<Throwable> afterRestoreFailures() {
+        return afterRestoreFailures;
     }
 
     public Optional<Resumed> restore(String mode, String mainClass) throws RestoreException {
@@ -70,6 +84,9 @@ public final class StartupRestore {
             engine.endReplay();
         }
         ThreadCapture main = mainThreadOf(id, content.threads());
+        lifecycle.registerAgain(content.resources());
+        // Before main resumes (it will rewind), as jdk.crac runs afterRestore before checkpointRestore returns.
+        afterRestoreFailures = lifecycle.afterRestore();
         engine.rewindCurrentThread(main.frames());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         err.println("stasis: resumed from snapshot " + id + " (taken " + Instant.ofEpochMilli(manifest.createdAtMillis())

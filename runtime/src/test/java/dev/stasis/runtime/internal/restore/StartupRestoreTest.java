@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
+import dev.stasis.rt.crac.Context;
+import dev.stasis.rt.crac.Resource;
 import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.internal.capture.InstalledEngine;
 import dev.stasis.runtime.internal.capture.PortableEngine;
+import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
 import dev.stasis.runtime.internal.snapshot.Manifest;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +78,28 @@ class StartupRestoreTest {
         assertThat(source.contentReaders).containsExactly("stasis-restore-reader");
         assertThat(err.toString(StandardCharsets.UTF_8)).matches("stasis: resumed from snapshot 000002 "
                 + "\\(taken 2025-11-26T06:53:20Z, 2 frames, 1234 bytes, restored in \\d+ ms\\)\\R");
+    }
+
+    @Test
+    void registers_the_saved_resources_again_in_their_order_and_runs_afterRestore_before_main_resumes() throws Exception {
+        List<String> journal = Collections.synchronizedList(new ArrayList<>());
+        Context context = new Context();
+        StartupRestore withResources = new StartupRestore(source, engine, getClass().getClassLoader(),
+                new PrintStream(err, true, StandardCharsets.UTF_8), true,
+                new CheckpointLifecycle(context, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        SavedResource first = new SavedResource(journal, "first", false);
+        SavedResource second = new SavedResource(journal, "second", true);
+        source.add(FakeSnapshotSource.manifest("000004", "run-a", Map.of(), List.of()),
+                new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(BOTTOM))),
+                        List.of(first, second)));
+
+        onOwnThread(() -> withResources.restore("auto", "a.Main"));
+
+        assertThat(context.registered()).containsExactly(first, second);
+        assertThat(journal).containsExactly("first-after on stasis-crac-resources", "second-after on stasis-crac-resources");
+        assertThat(withResources.afterRestoreFailures()).extracting(Throwable::getMessage).containsExactly("second-after");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("stasis: org.crac resource " + SavedResource.class.getName()
+                + ".afterRestore threw java.lang.IllegalStateException: second-after; the program runs on");
     }
 
     @Test
@@ -171,6 +197,32 @@ class StartupRestoreTest {
         thread.start();
         thread.join();
         return result.get();
+    }
+
+    /** A resource as a snapshot holds it; it records where its afterRestore ran. */
+    static final class SavedResource implements Resource {
+        private final List<String> journal;
+        private final String id;
+        private final boolean failsAfterRestore;
+
+        SavedResource(List<String> journal, String id, boolean failsAfterRestore) {
+            this.journal = journal;
+            this.id = id;
+            this.failsAfterRestore = failsAfterRestore;
+        }
+
+        @Override
+        public void beforeCheckpoint(Context context) {
+            journal.add(id + "-before");
+        }
+
+        @Override
+        public void afterRestore(Context context) {
+            journal.add(id + "-after on " + Thread.currentThread().getName());
+            if (failsAfterRestore) {
+                throw new IllegalStateException(id + "-after");
+            }
+        }
     }
 
     /** A {@code <clinit>} with the instrumenter's prologue. */

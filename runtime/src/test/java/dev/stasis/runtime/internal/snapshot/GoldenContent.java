@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The content of the golden snapshot files: a little of everything a snapshot holds (statics,
  * frames with every slot kind, an application object graph with a cycle and a shared string,
- * records, an enum, JDK collections, text that compresses), all of it the same in every run.
+ * records, an enum, JDK collections, text that compresses, an org.crac resource), all of it the same in every run.
  * The names of these classes are in the files: renaming them means regenerating the files.
  */
 final class GoldenContent {
@@ -92,6 +92,8 @@ final class GoldenContent {
         run.refs[3] = text;
         ClassStatics ledger = new ClassStatics(LEDGER, List.of("accounts", "opened", "journal"),
                 List.of(List.of(alice, bob), 2, text));
-        return new SnapshotContent(List.of(ledger), List.of(new ThreadCapture("main", false, 5, List.of(main, run))));
+        // An org.crac resource root that shares an object with the statics and the frames (format 3).
+        return new SnapshotContent(List.of(ledger), List.of(new ThreadCapture("main", false, 5, List.of(main, run))),
+                List.of(bob));
     }
 }

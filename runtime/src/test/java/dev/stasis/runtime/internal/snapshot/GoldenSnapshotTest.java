@@ -108,6 +108,8 @@ class GoldenSnapshotTest {
         assertThat(alice.kind).isSameAs(GoldenContent.Kind.CHECKING);
         assertThat(alice.cachedLabel).isEqualTo("alice (checking)");
         assertThat(alice.partner.owner).isEqualTo("bob");
+        assertThat(content.resources()).as("the org.crac resource root is the same object as in the frames")
+                .containsExactly(alice.partner);
         assertThat(alice.partner.partner).isSameAs(alice);
         assertThat(alice.transfers).containsExactly(new GoldenContent.Transfer("alice", "bob", 80_000L));
         assertThat(alice.partner.transfers.get(0)).isSameAs(alice.transfers.get(0));

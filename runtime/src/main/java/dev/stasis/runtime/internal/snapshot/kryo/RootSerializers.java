@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.snapshot.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -13,7 +14,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The top of the graph: content, class statics, threads. They are written explicitly (not as
+ * The top of the graph: content, class statics, threads, {@code org.crac} resources. They are written explicitly (not as
  * records) so that a failure below them can say which static or which thread it came from.
  */
 final class RootSerializers {
@@ -31,6 +32,15 @@ final class RootSerializers {
             for (ThreadCapture thread : content.threads()) {
                 kryo.writeObject(output, thread);
             }
+            output.writeVarInt(content.resources().size(), true);
+            for (int i = 0; i < content.resources().size(); i++) {
+                try {
+                    kryo.writeClassAndObject(output, content.resources().get(i));
+                } catch (CapturePathException e) {
+                    e.root("org.crac resource #" + i);
+                    throw e;
+                }
+            }
         }
 
         @Override
@@ -45,7 +55,16 @@ final class RootSerializers {
             for (int i = 0; i < threadCount; i++) {
                 threads.add(kryo.readObject(input, ThreadCapture.class));
             }
-            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), ReadListeners.all(kryo));
+            int resourceCount = input.readVarInt(true);
+            List<Object> resources = new ArrayList<>(Math.min(resourceCount, 4096));
+            for (int i = 0; i < resourceCount; i++) {
+                Object resource = kryo.readClassAndObject(input);
+                if (resource == null) {
+                    throw new KryoException("org.crac resource #" + i + " is null; a snapshot never saves a null resource");
+                }
+                resources.add(resource);
+            }
+            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), resources, ReadListeners.all(kryo));
         }
     }
 
