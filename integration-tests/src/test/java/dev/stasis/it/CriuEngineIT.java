@@ -108,6 +108,51 @@ class CriuEngineIT {
     }
 
     @Test
+    void org_crac_resources_close_before_the_dump_and_reopen_in_the_original_and_in_the_restored_process() throws Exception {
+        int port = CracServiceIT.freePort();
+        Path snapshots = work.resolve("snapshots");
+        JvmCommand command = JvmCommand.of(Samples.CRAC_SERVICE, Integer.toString(port))
+                .withAgent("dir=" + snapshots + ",engine=criu,criu=" + TestEnvironment.criu());
+        ForkedJvm first = startInOwnSession(command, "service");
+        long pid = first.pid();
+        try {
+            first.awaitLine(line -> line.equals("listening on " + port), "that it listens", START_TIMEOUT);
+            assertThat(CracServiceIT.get(port, "/count")).isEqualTo("request 1");
+            AgentCli.checkpointOrFail(first, work);
+            assertThat(CracServiceIT.get(port, "/count")).as("afterRestore reopened the listener in the same process\n"
+                    + first.describe()).isEqualTo("request 2");
+        } finally {
+            first.close();
+        }
+
+        AgentCli.Result restore = AgentCli.run(work, "restore", snapshots.toString());
+        assertThat(restore.exitCode()).as(restore.describe() + "\n" + first.describe()).isZero();
+        try {
+            assertThat(answerOnceListening(port, "/count", pid)).as("the restored process counts on from the checkpoint, "
+                    + "its listener reopened by afterRestore\n" + first.describe()).isEqualTo("request 2");
+            assertThat(CracServiceIT.get(port, "/stop")).isEqualTo("stopping");
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        assertThat(first.stdoutLines()).as(first.describe()).containsExactly("listening on " + port, "stopped after 2 requests");
+    }
+
+    private static String answerOnceListening(int port, String path, long pid) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return CracServiceIT.get(port, path);
+            } catch (java.io.UncheckedIOException e) {
+                if (ProcessHandle.of(pid).isEmpty() || System.nanoTime() > deadline) {
+                    throw new AssertionError("the restored service did not answer " + path + ": " + e.getMessage(), e);
+                }
+                ForkedJvm.sleep(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    @Test
     void restore_says_when_the_directory_has_no_criu_image() {
         AgentCli.Result restore = AgentCli.run(work, "restore", work.toString());
         assertThat(restore.exitCode()).as(restore.describe()).isEqualTo(1);
