@@ -3,7 +3,8 @@
 # About 10 minutes on 2 cores. Run it on a quiet machine: everything else running skews the figures.
 #
 #   benchmarks/run.sh                      # everything
-#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead recovery snapshot checkpoint
+#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead recovery snapshot checkpoint engines
+#   (engines, portable against criu, needs root and CRIU 4.x: .ci/setup-criu; STASIS_CRIU=PATH to use another)
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
 # JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
@@ -14,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 java=${JAVA:-java}
-parts=${BENCH_PARTS:-overhead recovery snapshot checkpoint}
+parts=${BENCH_PARTS:-overhead recovery snapshot checkpoint engines}
 out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)
 report=$out/report.md
 agent=$root/agent/target/stasis-agent.jar
@@ -70,6 +71,10 @@ for part in $parts; do
         checkpoint)
             run_part checkpoint "$agent $samples $harness_jar" "$java" -Dstasis.agent.jar="$agent" -Dstasis.samples.jar="$samples" \
                 -Dbench.report="$report" -cp "$harness_jar" bench.stasis.snapshot.CheckpointHarness ;;
+        engines)
+            run_part engines "$agent $harness_jar" "$java" -Dstasis.agent.jar="$agent" -Dbench.harness.jar="$harness_jar" \
+                -Dstasis.criu="${STASIS_CRIU:-/var/cache/stasis/criu/stasis-criu}" -Dbench.sizes="${BENCH_SIZES:-16 512}" \
+                -Dbench.report="$report" -cp "$harness_jar" bench.stasis.engines.EngineComparison ;;
         recovery)
             recovery_dir=$(mktemp -d)
             run_part recovery "$agent $bench_jar" bash -c "{ echo '### What a checkpoint costs after its pause (RecoveryWorkload, interval=5s)'; echo; \
@@ -77,7 +82,7 @@ for part in $parts; do
                 recovery "$java" "$agent" "$recovery_dir" "$bench_jar" "$report"
             rm -rf "$recovery_dir" ;;
         *)
-            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot, checkpoint and/or recovery." >&2
+            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot, checkpoint, recovery and/or engines." >&2
             exit 2 ;;
     esac
 done

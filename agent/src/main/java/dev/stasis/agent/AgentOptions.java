@@ -2,6 +2,7 @@ package dev.stasis.agent;
 
 import dev.stasis.runtime.ChangedInputs;
 import dev.stasis.runtime.Compression;
+import dev.stasis.runtime.internal.criu.CriuBinary;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +30,23 @@ import java.util.regex.Pattern;
  *                  runtime starts (it must be the user's own, mode 0600)
  * @param rebind    on resume, bind the program's server sockets to their address and port again (else they come back closed)
  * @param changedInputs whether a resume proceeds when an input file the program had open changed since the checkpoint
+ * @param engine    what takes the checkpoints
+ * @param criu      the CRIU executable for {@code engine=criu}: a path, or a name looked up on the PATH
  */
 public record AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm,
                            Duration timeout, int keep, List<String> include, List<String> exclude,
-                           Compression compression, Path key, boolean rebind, ChangedInputs changedInputs) {
+                           Compression compression, Path key, boolean rebind, ChangedInputs changedInputs,
+                           Engine engine, String criu) {
+
+    /** What takes the checkpoints. */
+    public enum Engine {
+        /** Stasis's own: the application's state, restorable by a relaunch on any JDK 17+. */
+        PORTABLE,
+        /** A CRIU dump of the whole process; {@code restore} brings it back. */
+        CRIU,
+        /** The JDK's own {@code jdk.crac}, on a CRaC build of the JDK. */
+        CRAC
+    }
 
     /** What a SIGTERM does to a process running with the agent. */
     public enum TermAction {
@@ -44,7 +58,7 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
 
     private static final List<String> NAMES =
             List.of("dir", "restore", "interval", "onterm", "timeout", "keep", "include", "exclude", "compress", "key", "rebind",
-                    "changedInputs");
+                    "changedInputs", "engine", "criu");
     private static final String VALID = String.join(", ", NAMES);
     private static final Pattern SNAPSHOT_ID = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern PACKAGE_PREFIX =
@@ -55,17 +69,18 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         exclude = List.copyOf(exclude);
     }
 
-    /** Changed input files refuse a resume. */
+    /** Changed input files refuse a resume; the portable engine. */
     public AgentOptions(Path directory, String restore, Duration interval, TermAction onTerm, Duration timeout, int keep,
                         List<String> include, List<String> exclude, Compression compression, Path key, boolean rebind) {
         this(directory, restore, interval, onTerm, timeout, keep, include, exclude, compression, key, rebind,
-                ChangedInputs.REFUSE);
+                ChangedInputs.REFUSE, Engine.PORTABLE, CriuBinary.defaultLocation());
     }
 
     /** The options when none are given, with snapshots in {@code .stasis} under {@code workingDirectory}. */
     public static AgentOptions defaults(Path workingDirectory) {
         return new AgentOptions(workingDirectory.resolve(".stasis"), "auto", null, TermAction.EXIT,
-                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true);
+                Duration.ofSeconds(10), 3, List.of(), List.of(), Compression.NONE, null, true,
+                ChangedInputs.REFUSE, Engine.PORTABLE, CriuBinary.defaultLocation());
     }
 
     /**
@@ -112,6 +127,8 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
         Path keyFile = o.key;
         boolean rebind = o.rebind;
         ChangedInputs changedInputs = o.changedInputs;
+        Engine engine = o.engine;
+        String criu = o.criu;
         switch (key) {
             case "dir" -> dir = path(key, value, workingDirectory);
             case "restore" -> restore = restore(value);
@@ -125,10 +142,12 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
             case "key" -> keyFile = path(key, value, workingDirectory);
             case "rebind" -> rebind = bool(key, value);
             case "changedInputs" -> changedInputs = changedInputs(value);
+            case "engine" -> engine = engine(value);
+            case "criu" -> criu = value.contains("/") ? path(key, value, workingDirectory).toString() : value;
             default -> throw new AgentOptionsException("unknown option '" + key + "' in -javaagent options; valid options: " + VALID);
         }
         return new AgentOptions(dir, restore, interval, onTerm, timeout, keep, include, exclude, compression, keyFile, rebind,
-                changedInputs);
+                changedInputs, engine, criu);
     }
 
     private static ChangedInputs changedInputs(String value) throws AgentOptionsException {
@@ -169,6 +188,19 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return Compression.NONE;
             default:
                 throw bad("compress", "'" + value + "' is neither lz4 nor none");
+        }
+    }
+
+    private static Engine engine(String value) throws AgentOptionsException {
+        switch (value) {
+            case "portable":
+                return Engine.PORTABLE;
+            case "criu":
+                return Engine.CRIU;
+            case "crac":
+                return Engine.CRAC;
+            default:
+                throw bad("engine", "'" + value + "' is none of portable, criu, crac");
         }
     }
 
@@ -257,6 +289,10 @@ public record AgentOptions(Path directory, String restore, Duration interval, Te
                 return "rebind=false";
             case "changedInputs":
                 return "changedInputs=accept";
+            case "engine":
+                return "engine=criu";
+            case "criu":
+                return "criu=/usr/sbin/criu";
             default:
                 return "exclude=com.acme.generated";
         }

@@ -34,10 +34,17 @@ final class AgentStartup {
      * @throws AgentOptionsException when {@code dir=} or {@code key=} cannot be used; the caller stops the JVM
      */
     static void start(AgentOptions options, Instrumentation inst) throws RestoreException, AgentOptionsException {
-        StasisRuntime runtime = openRuntime(options);
-        selectOrgCracImplementation();
-        inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
-                ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
+        StasisRuntime runtime;
+        if (options.engine() == AgentOptions.Engine.PORTABLE) {
+            runtime = openRuntime(options);
+            selectOrgCracImplementation();
+            inst.addTransformer(new StasisTransformer(new ClassFilter(options.include(), options.exclude()),
+                    ClassRewriter.instrumenter(), InstrumentedClasses.global()), true);
+        } else {
+            // The whole-process engines save the process as it is: nothing to instrument, no cost while it runs.
+            runtime = WholeProcessEngines.open(options, runtimeConfig(options));
+            selectOrgCracImplementation();
+        }
         restore(runtime);
         try {
             Checkpointer.register(runtime, ManagementFactory.getPlatformMBeanServer());
@@ -68,17 +75,21 @@ final class AgentStartup {
      * before it touches the directory.
      */
     private static StasisRuntime openRuntime(AgentOptions options) throws AgentOptionsException {
-        LaunchCommand launch = LaunchCommand.ofThisJvm();
         try {
-            return StasisRuntime.portable(new RuntimeConfig(options.directory(), options.restore(),
-                    options.timeout(), options.keep(), launch.mainClass(), launch.arguments(),
-                    options.compression(), options.key(), options.rebind(), options.changedInputs()));
+            return StasisRuntime.portable(runtimeConfig(options));
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof SnapshotKeyException key) {
                 throw new AgentOptionsException("bad value for option 'key' in -javaagent options: " + key.getMessage());
             }
             throw new AgentOptionsException(e.getMessage());
         }
+    }
+
+    private static RuntimeConfig runtimeConfig(AgentOptions options) {
+        LaunchCommand launch = LaunchCommand.ofThisJvm();
+        return new RuntimeConfig(options.directory(), options.restore(), options.timeout(), options.keep(),
+                launch.mainClass(), launch.arguments(), options.compression(), options.key(), options.rebind(),
+                options.changedInputs());
     }
 
     /** Any failure here may have left classes half-restored: running on would run a wrong state. */
@@ -99,7 +110,7 @@ final class AgentStartup {
         try {
             Thread main = Thread.currentThread();
             TerminationSignals signals = new TerminationSignals();
-            signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> { });
+            signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> true);
             FinishOnExit finish = FinishOnExit.install(runtime, signals);
             if (options.interval() != null) {
                 IntervalTrigger.start(runtime, options.interval(), () -> main.isAlive() && !finish.exiting());
@@ -109,11 +120,13 @@ final class AgentStartup {
         }
     }
 
-    private static void checkpointOnTerm(StasisRuntime runtime) {
+    /** Whether the JVM should then end: not in a process CRIU restored from the image this checkpoint took. */
+    private static boolean checkpointOnTerm(StasisRuntime runtime) {
         try {
-            runtime.checkpoint();
+            return !runtime.checkpoint().restored();
         } catch (CheckpointException e) {
             AgentLog.warn("checkpoint failed: " + e.getMessage() + " (the checkpoint on SIGTERM)");
+            return true;
         }
     }
 }

@@ -130,7 +130,7 @@ class CracServiceIT {
         }
     }
 
-    private static String get(int port, String path) {
+    static String get(int port, String path) {
         try {
             URI uri = URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + path);
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
@@ -146,7 +146,7 @@ class CracServiceIT {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -47,7 +47,14 @@ final class ListCommand implements Callable<Integer> {
                 rows.add(brokenRow(file));
             }
             rows.sort(Comparator.comparingLong((SnapshotTable.Row row) -> Long.parseLong(row.id())).reversed());
-            spec.commandLine().getOut().print(rows.isEmpty() ? "no snapshots in " + directory + System.lineSeparator() : SnapshotTable.format(rows));
+            List<SnapshotTable.Row> images = CriuImageRows.of(directory);
+            if (rows.isEmpty() && images.isEmpty()) {
+                spec.commandLine().getOut().print("no snapshots in " + directory + System.lineSeparator());
+            } else {
+                spec.commandLine().getOut().print(rows.isEmpty() ? "" : SnapshotTable.format(rows));
+                spec.commandLine().getOut().print(images.isEmpty() ? "" : "CRIU images (engine=criu; java -jar stasis-agent.jar "
+                        + "restore " + directory + "):" + System.lineSeparator() + SnapshotTable.format(images));
+            }
             return 0;
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("stasis: cannot list " + directory + ": " + e.getMessage());

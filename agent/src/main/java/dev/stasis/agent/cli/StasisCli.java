@@ -8,8 +8,9 @@ import java.util.concurrent.Callable;
 
 /** {@code java -jar stasis-agent.jar <command>}: the agent jar's tools for operators. */
 @Command(name = "stasis", mixinStandardHelpOptions = true, versionProvider = StasisCli.Version.class,
-        description = "Checkpoint a running JVM that has the Stasis agent, list or prune a snapshot directory, verify or inspect a snapshot.",
-        subcommands = {CheckpointCommand.class, ListCommand.class, VerifyCommand.class, InspectCommand.class, PruneCommand.class})
+        description = "Checkpoint a running JVM that has the Stasis agent, list or prune a snapshot directory, verify or inspect a snapshot, restore a CRIU image.",
+        subcommands = {CheckpointCommand.class, ListCommand.class, VerifyCommand.class, InspectCommand.class, PruneCommand.class,
+            RestoreCommand.class})
 public final class StasisCli implements Callable<Integer> {
     /** A command line picocli could not parse, or no command at all. */
     static final int USAGE = 2;

@@ -6,6 +6,7 @@ import sun.misc.SignalHandler;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Watches the signals that end a JVM abruptly (TERM, INT, HUP): such an end must not mark the run
@@ -25,13 +26,16 @@ public final class TerminationSignals {
 
     /**
      * Installs the handlers. {@code onTerm} runs on the signal's thread before the JVM exits;
-     * a signal the JVM does not let Java handle (e.g. under {@code -Xrs}) is skipped.
+     * a signal the JVM does not let Java handle (e.g. under {@code -Xrs}) is skipped. It returns
+     * whether the JVM should still end: false only in a process that CRIU has just restored from
+     * the image that this very checkpoint took, where the signal belonged to the process that was
+     * dumped, not to this one.
      */
-    public void install(Runnable onTerm) {
+    public void install(BooleanSupplier onTerm) {
         for (String name : ABRUPT) {
             try {
                 Signal signal = new Signal(name);
-                Chained handler = new Chained(arrived, "TERM".equals(name) ? onTerm : () -> { });
+                Chained handler = new Chained(arrived, "TERM".equals(name) ? onTerm : () -> true);
                 handler.previous = Signal.handle(signal, handler);
                 if (handler.previous == SignalHandler.SIG_IGN) {
                     // The program ignores this signal: so do we, and it ends nothing.
@@ -46,10 +50,10 @@ public final class TerminationSignals {
     /** Records, acts, then behaves as the handler it replaced. */
     static final class Chained implements SignalHandler {
         private final AtomicBoolean arrived;
-        private final Runnable action;
+        private final BooleanSupplier action;
         volatile SignalHandler previous = SignalHandler.SIG_DFL;
 
-        Chained(AtomicBoolean arrived, Runnable action) {
+        Chained(AtomicBoolean arrived, BooleanSupplier action) {
             this.arrived = arrived;
             this.action = action;
         }
@@ -62,7 +66,10 @@ public final class TerminationSignals {
             }
             arrived.set(true);
             try {
-                action.run();
+                if (!action.getAsBoolean()) {
+                    arrived.set(false);
+                    return;
+                }
             } catch (Throwable t) {
                 AgentLog.warn("handling " + signal + " failed, exiting as usual: " + t);
             }

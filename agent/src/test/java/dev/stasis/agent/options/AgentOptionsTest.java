@@ -150,7 +150,7 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> parse("keep=2," + text))
                 .isInstanceOf(AgentOptionsException.class)
                 .hasMessage("unknown option '" + key + "' in -javaagent options; valid options: "
-                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs");
+                        + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs, engine, criu");
     }
 
     @Test
@@ -230,5 +230,28 @@ class AgentOptionsTest {
     void exclude_with_only_separators_is_refused() {
         assertThatThrownBy(() -> parse("exclude=;|"))
                 .hasMessage("bad value for option 'exclude' in -javaagent options: no package prefix given; e.g. exclude=com.acme.generated");
+    }
+
+    @Test
+    void engine_defaults_to_portable_and_takes_criu_or_crac() throws Exception {
+        assertThat(parse("").engine()).isEqualTo(AgentOptions.Engine.PORTABLE);
+        assertThat(parse("engine=portable").engine()).isEqualTo(AgentOptions.Engine.PORTABLE);
+        assertThat(parse("engine=criu").engine()).isEqualTo(AgentOptions.Engine.CRIU);
+        assertThat(parse("engine=crac").engine()).isEqualTo(AgentOptions.Engine.CRAC);
+    }
+
+    @Test
+    void an_unknown_engine_is_refused_with_the_valid_ones() {
+        assertThatThrownBy(() -> parse("engine=docker"))
+                .isInstanceOf(AgentOptionsException.class)
+                .hasMessage("bad value for option 'engine' in -javaagent options: 'docker' is none of portable, criu, crac; "
+                        + "e.g. engine=criu");
+    }
+
+    @Test
+    void criu_is_a_path_resolved_against_the_working_directory_or_a_name_looked_up_later() throws Exception {
+        assertThat(parse("criu=/opt/criu/bin/criu").criu()).isEqualTo("/opt/criu/bin/criu");
+        assertThat(parse("criu=bin/criu").criu()).isEqualTo(CWD.resolve("bin/criu").toString());
+        assertThat(parse("criu=criu-4").criu()).isEqualTo("criu-4");
     }
 }

@@ -53,7 +53,7 @@ class AgentLaunchIT {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).isEqualTo("stasis: unknown option 'foo' in -javaagent options; valid options: "
-                + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs" + System.lineSeparator());
+                + "dir, restore, interval, onterm, timeout, keep, include, exclude, compress, key, rebind, changedInputs, engine, criu" + System.lineSeparator());
     }
 
     @ParameterizedTest

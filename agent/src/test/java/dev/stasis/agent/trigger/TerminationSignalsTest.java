@@ -18,7 +18,10 @@ class TerminationSignalsTest {
     private final AtomicBoolean arrived = new AtomicBoolean();
 
     private TerminationSignals.Chained handler(Runnable action, SignalHandler previous) {
-        TerminationSignals.Chained h = new TerminationSignals.Chained(arrived, action);
+        TerminationSignals.Chained h = new TerminationSignals.Chained(arrived, () -> {
+            action.run();
+            return true;
+        });
         h.previous = previous;
         return h;
     }
@@ -30,6 +33,21 @@ class TerminationSignalsTest {
         handler(() -> events.add("checkpoint"), jvmHandler).handle(new Signal("TERM"));
 
         assertThat(events).containsExactly("checkpoint", "previous TERM arrived=true");
+    }
+
+    @Test
+    void an_action_that_says_the_process_goes_on_ends_nothing_and_unrecords_the_signal() {
+        SignalHandler jvmHandler = sig -> events.add("previous");
+        TerminationSignals.Chained h = new TerminationSignals.Chained(arrived, () -> {
+            events.add("checkpoint, then restored by CRIU");
+            return false;
+        });
+        h.previous = jvmHandler;
+
+        h.handle(new Signal("TERM"));
+
+        assertThat(events).containsExactly("checkpoint, then restored by CRIU");
+        assertThat(arrived).as("a restored process was not terminated: its orderly end must mark the run finished").isFalse();
     }
 
     @Test
@@ -67,7 +85,7 @@ class TerminationSignalsTest {
         }
         TerminationSignals signals = new TerminationSignals();
         try {
-            signals.install(() -> { });
+            signals.install(() -> true);
 
             for (int i = 0; i < abrupt.size(); i++) {
                 SignalHandler installed = Signal.handle(abrupt.get(i), before.get(i));
