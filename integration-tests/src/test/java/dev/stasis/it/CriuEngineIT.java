@@ -108,7 +108,7 @@ class CriuEngineIT {
     }
 
     @Test
-    void org_crac_resources_close_before_the_dump_and_reopen_in_the_original_and_in_the_restored_process() throws Exception {
+    void org_crac_resources_and_the_programs_own_checkpointRestore_work_in_the_original_and_in_the_restored_process() throws Exception {
         int port = CracServiceIT.freePort();
         Path snapshots = work.resolve("snapshots");
         JvmCommand command = JvmCommand.of(Samples.CRAC_SERVICE, Integer.toString(port))
@@ -121,6 +121,10 @@ class CriuEngineIT {
             AgentCli.checkpointOrFail(first, work);
             assertThat(CracServiceIT.get(port, "/count")).as("afterRestore reopened the listener in the same process\n"
                     + first.describe()).isEqualTo("request 2");
+            // The program's own Core.checkpointRestore() is a CRIU checkpoint too: the newest image, restored below.
+            assertThat(CracServiceIT.get(port, "/checkpoint")).isEqualTo("requested");
+            first.awaitLine(line -> line.startsWith("checkpointRestore "), "the end of checkpointRestore()", START_TIMEOUT);
+            assertThat(first.stdoutLines()).as(first.describe()).contains("checkpointRestore returned, count 2");
         } finally {
             first.close();
         }
@@ -129,13 +133,16 @@ class CriuEngineIT {
         assertThat(restore.exitCode()).as(restore.describe() + "\n" + first.describe()).isZero();
         try {
             assertThat(answerOnceListening(port, "/count", pid)).as("the restored process counts on from the checkpoint, "
-                    + "its listener reopened by afterRestore\n" + first.describe()).isEqualTo("request 2");
+                    + "its listener reopened by afterRestore\n" + first.describe()).isEqualTo("request 3");
             assertThat(CracServiceIT.get(port, "/stop")).isEqualTo("stopping");
             ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
         } finally {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
-        assertThat(first.stdoutLines()).as(first.describe()).containsExactly("listening on " + port, "stopped after 2 requests");
+        // The restore cut stdout back to its length at the dump: the restored process's own return from
+        // checkpointRestore() is the only one left, then its end.
+        assertThat(first.stdoutLines()).as(first.describe()).containsExactly("listening on " + port,
+                "checkpointRestore returned, count 2", "stopped after 3 requests");
     }
 
     private static String answerOnceListening(int port, String path, long pid) {

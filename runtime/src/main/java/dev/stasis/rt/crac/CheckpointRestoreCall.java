@@ -25,6 +25,17 @@ public final class CheckpointRestoreCall {
         void finish() throws CheckpointException, RestoreException;
     }
 
+    /**
+     * A whole-process engine (CRIU) freezes every thread where it stands, so the caller needs no capture at a
+     * poll: {@code checkpointRestore()} simply runs the checkpoint on the calling thread.
+     */
+    public interface InPlace {
+        /** Returns after the checkpoint in this process and again in a process restored from it. */
+        void checkpointRestore() throws CheckpointException, RestoreException;
+    }
+
+    private static volatile InPlace inPlace;
+
     private static final Handler NONE = new Handler() {
         @Override
         public void request() {
@@ -48,6 +59,16 @@ public final class CheckpointRestoreCall {
 
     public static void install(Handler installed) {
         handler = installed;
+    }
+
+    /** Installed by a whole-process engine; then a direct call of {@code checkpointRestore()} checkpoints. */
+    public static void installInPlace(InPlace engine) {
+        inPlace = engine;
+    }
+
+    /** The whole-process engine's checkpoint, or null under the portable engine. */
+    static InPlace inPlace() {
+        return inPlace;
     }
 
     public static void request() {

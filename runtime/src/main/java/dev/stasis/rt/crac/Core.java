@@ -12,12 +12,18 @@ public final class Core {
     }
 
     /**
-     * Reached only from code Stasis did not instrument: the agent rewrites every call of
+     * Under a whole-process engine (CRIU) the call checkpoints where it stands. Under the portable engine
+     * it is reached only from code Stasis did not instrument: the agent rewrites every call of
      * {@code org.crac.Core.checkpointRestore()} in instrumented code (see {@link CheckpointRestoreCall}),
      * and a checkpoint needs the calling thread stopped at a poll of instrumented code, which a
      * thread waiting here never reaches.
      */
-    public static void checkpointRestore() throws CheckpointException {
+    public static void checkpointRestore() throws CheckpointException, RestoreException {
+        CheckpointRestoreCall.InPlace wholeProcess = CheckpointRestoreCall.inPlace();
+        if (wholeProcess != null) {
+            wholeProcess.checkpointRestore();
+            return;
+        }
         CheckpointException refused = new CheckpointException("stasis: no checkpoint");
         refused.addSuppressed(new UnsupportedOperationException("stasis: org.crac.Core.checkpointRestore() was called"
                 + " from code that Stasis does not instrument (a library left out by include=/exclude=, reflection,"

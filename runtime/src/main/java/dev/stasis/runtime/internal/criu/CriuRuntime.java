@@ -1,10 +1,12 @@
 package dev.stasis.runtime.internal.criu;
 
+import dev.stasis.rt.crac.CheckpointRestoreCall;
 import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
 import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
+import dev.stasis.runtime.internal.lifecycle.CheckpointRestoreCalls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +58,9 @@ public final class CriuRuntime implements StasisRuntime {
         try {
             CriuImages images = CriuImages.open(config.directory());
             images.removeAbandoned();
-            return new CriuRuntime(config, criu, images);
+            CriuRuntime runtime = new CriuRuntime(config, criu, images);
+            CheckpointRestoreCall.installInPlace(runtime::checkpointRestore);
+            return runtime;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": "
                     + e.getMessage(), e);
@@ -111,6 +115,18 @@ public final class CriuRuntime implements StasisRuntime {
         }
         lastError = null;
         return result;
+    }
+
+    /**
+     * The program's own {@code org.crac.Core.checkpointRestore()}: CRIU freezes the calling thread where it
+     * waits, so the call returns after the dump here and in the process {@code restore} brings back.
+     */
+    private void checkpointRestore() throws dev.stasis.rt.crac.CheckpointException {
+        try {
+            checkpoint();
+        } catch (CheckpointException e) {
+            throw CheckpointRestoreCalls.asCracFailure(e);
+        }
     }
 
     private CheckpointResult dump(long start) throws CheckpointException {

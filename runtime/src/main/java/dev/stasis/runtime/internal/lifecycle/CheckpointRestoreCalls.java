@@ -84,21 +84,29 @@ public final class CheckpointRestoreCalls implements CheckpointRestoreCall.Handl
             List<Throwable> failures = checkpointer.checkpoint();
             return failures.isEmpty() ? null : restoreFailed(failures);
         } catch (CheckpointException e) {
-            dev.stasis.rt.crac.CheckpointException failed = new dev.stasis.rt.crac.CheckpointException(e.getMessage());
-            if (e instanceof ResourceCheckpointException) {
-                for (Throwable cause : e.getSuppressed()) {
-                    failed.addSuppressed(cause);
-                }
-            } else {
-                failed.addSuppressed(e);
-            }
-            return failed;
+            return asCracFailure(e);
         } catch (RuntimeException | Error e) {
             dev.stasis.rt.crac.CheckpointException failed = new dev.stasis.rt.crac.CheckpointException(
                     "checkpoint failed: " + e + "; the program runs on");
             failed.addSuppressed(e);
             return failed;
         }
+    }
+
+    /**
+     * A failed checkpoint as {@code jdk.crac} reports it: what each resource threw suppressed in it, or the
+     * failure itself ({@code org.crac}'s own exception keeps only the suppressed ones).
+     */
+    public static dev.stasis.rt.crac.CheckpointException asCracFailure(CheckpointException e) {
+        dev.stasis.rt.crac.CheckpointException failed = new dev.stasis.rt.crac.CheckpointException(e.getMessage());
+        if (e instanceof ResourceCheckpointException) {
+            for (Throwable cause : e.getSuppressed()) {
+                failed.addSuppressed(cause);
+            }
+        } else {
+            failed.addSuppressed(e);
+        }
+        return failed;
     }
 
     private static RestoreException restoreFailed(List<Throwable> failures) {
