@@ -13,6 +13,7 @@ final class Samples {
     static final String LEDGER_REPORT = "dev.stasis.samples.files.LedgerReport";
     static final String CRAC_SERVICE = "dev.stasis.samples.crac.CountingService";
     static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
+    static final String LONG_SLEEP = "dev.stasis.samples.sleep.LongSleep";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

@@ -44,6 +44,9 @@ final class PendingSwitch {
             SITE.setTarget(target);
             // Every thread sees the new target before this returns, not at some later point.
             MutableCallSite.syncAll(SITES);
+            if (pending) {
+                SleepCall.wakeSleepers(); // after syncAll: a sleeper it misses sees the flag raised
+            }
         }
     }
 }

@@ -23,6 +23,8 @@ package dev.stasis.rt;
 public final class Stasis {
 
     private static volatile Engine engine = Engine.NONE;
+    /** Added to {@link System#nanoTime()} by {@link #nanoTime()}; changed only by a resume. */
+    private static volatile long clockOffset;
 
     private Stasis() {
     }
@@ -43,6 +45,21 @@ public final class Stasis {
      */
     public static void setPending(boolean pending) {
         PendingSwitch.set(pending);
+    }
+
+    /**
+     * What application calls of {@link System#nanoTime()} become: the JVM's clock plus an offset that a
+     * resume sets so this clock goes on from the value a snapshot recorded. A deadline computed before a
+     * checkpoint therefore keeps its meaning after a relaunch, and the time the program was not running
+     * does not count (the clock stays monotonic).
+     */
+    public static long nanoTime() {
+        return System.nanoTime() + clockOffset;
+    }
+
+    /** Makes {@link #nanoTime()} continue from {@code recorded} (the value a snapshot holds) as of now. */
+    public static void continueClockFrom(long recorded) {
+        clockOffset = recorded - System.nanoTime();
     }
 
     /** Installs the runtime's engine; called once by the agent before any class is instrumented. */

@@ -6,6 +6,7 @@ import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.PointState;
 import dev.stasis.agent.instrument.internal.SaveHelpers;
+import dev.stasis.agent.instrument.internal.TimeCallPass;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,9 @@ public final class FrameLayouts {
         try {
             // The same passes, in the same order, as Instrumenter.rewriteMethod.
             LambdaPass.makeLambdasSerializable(method);
+            TimeCallPass.rewriteClock(method);
             CheckpointRestoreCallPass.rewrite(type.name, type.version, method);
+            TimeCallPass.rewriteSleeps(method);
             sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey,
                     SaveHelpers.forClass(type.name, type.access, type.version));
         } catch (UninstrumentableException | AnalyzerException | RuntimeException e) {

@@ -8,6 +8,7 @@ import dev.stasis.agent.instrument.internal.HierarchyClassWriter;
 import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.OutputVerifier;
 import dev.stasis.agent.instrument.internal.SaveHelpers;
+import dev.stasis.agent.instrument.internal.TimeCallPass;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import dev.stasis.runtime.internal.registry.ClassFingerprint;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
@@ -33,7 +34,8 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  * <ol>
  *   <li>per method, on a copy: lambdas made serializable ({@link LambdaPass}), calls of
  *       {@code org.crac.Core.checkpointRestore()} turned into a wait the caller is captured in
- *       ({@link CheckpointRestoreCallPass}), then continuation points, save and restore blocks
+ *       ({@link CheckpointRestoreCallPass}), {@code System.nanoTime()} put on the offset clock and
+ *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), then continuation points, save and restore blocks
  *       ({@link ContinuationPass}); a method that fails keeps its
  *       original code and is reported as skipped;</li>
  *   <li>the {@code <clinit>} prologue ({@link ClinitPass}) and the marker field;</li>
@@ -191,11 +193,13 @@ public final class Instrumenter {
                 return;
             }
             LambdaPass.makeLambdasSerializable(method);
+            TimeCallPass.rewriteClock(method);
             if (!eligible) {
                 return;
             }
             try {
                 CheckpointRestoreCallPass.rewrite(work.name, work.version, method);
+                TimeCallPass.rewriteSleeps(method);
                 int points = ContinuationPass.instrument(work.name, method, hierarchy, key, saveHelpers);
                 if (points > 0) {
                     instrumented.put(key, points);
@@ -310,6 +314,7 @@ public final class Instrumenter {
                     }
                     if (!skipped.containsKey(key)) {
                         LambdaPass.makeLambdasSerializable(originalMethod);
+                        TimeCallPass.rewriteClock(originalMethod);
                     }
                     if ("<clinit>".equals(method.name)) {
                         ClinitPass.prependPrologue(result, originalMethod, true);

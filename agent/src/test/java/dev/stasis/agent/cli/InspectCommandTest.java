@@ -71,7 +71,7 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          3" + n);
+                + "  format          4" + n);
         assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
                 snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n

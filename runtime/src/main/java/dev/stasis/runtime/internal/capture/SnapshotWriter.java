@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.Manifest;
@@ -60,6 +61,8 @@ public final class SnapshotWriter {
      */
     public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst,
                               List<Object> resources) throws Exception {
+        // Read while the thread is parked: its clock goes on from here after a resume.
+        long clockNanos = Stasis.nanoTime();
         WriteOptions options = settings.writeOptions();
         List<ClassStatics> statics = new ArrayList<>();
         List<String> initialised = new ArrayList<>();
@@ -79,7 +82,7 @@ public final class SnapshotWriter {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
                 registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()),
-                origin.environment());
+                origin.environment(), clockNanos);
         try {
             return StasisThreads.call("snapshot-writer",
                     () -> store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options)));

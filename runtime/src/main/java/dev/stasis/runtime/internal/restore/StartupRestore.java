@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.restore;
 
+import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.RestoreException;
 import dev.stasis.runtime.internal.capture.PortableEngine;
 import dev.stasis.runtime.internal.capture.StasisThreads;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
 /**
  * Resumes a snapshot in {@code premain}, on the main thread, before the main class is loaded:
  * choose and check it, initialise its classes in the recorded order with their initialisers
- * skipped, read the graph, write the statics back, register the {@code org.crac} resources again and
+ * skipped, read the graph, write the statics back, set the application's clock going on from the recorded reading, register the {@code org.crac} resources again and
  * run their {@code afterRestore}, and set the main thread rewinding. The JVM then
  * calls {@code main}, whose entry takes the restore path.
  */
@@ -84,6 +85,9 @@ public final class StartupRestore {
             engine.endReplay();
         }
         ThreadCapture main = mainThreadOf(id, content.threads());
+        // Nothing can refuse the snapshot from here on: the application's clock goes on from the recorded
+        // reading, so deadlines in its frames keep their meaning and the time it was not running does not count.
+        Stasis.continueClockFrom(manifest.clockNanos());
         lifecycle.registerAgain(content.resources());
         // Before main resumes (it will rewind), as jdk.crac runs afterRestore before checkpointRestore returns.
         afterRestoreFailures = lifecycle.afterRestore();

@@ -38,6 +38,7 @@ final class ManifestCodec {
         writeMap(out, m.environment().properties());
         writeString(out, m.environment().salt());
         writeMap(out, m.environment().environment());
+        out.writeLong(m.clockNanos());
         out.flush();
         return bytes.toByteArray();
     }
@@ -91,11 +92,12 @@ final class ManifestCodec {
                 throw new IOException("the environment salt is not hexadecimal");
             }
             Map<String, String> environment = withoutNulls(readMap(in), "environment");
+            long clockNanos = in.readLong();
             if (in.available() > 0) {
                 throw new IOException(in.available() + " unexpected bytes after the manifest fields");
             }
             return new Manifest(version, snapshotId, runId, created, agentVersion, javaVersion, mainClass, arguments,
-                    fingerprints, initOrder, threads, new RunEnvironment(properties, salt == null ? "" : salt, environment));
+                    fingerprints, initOrder, threads, new RunEnvironment(properties, salt == null ? "" : salt, environment), clockNanos);
         } catch (EOFException e) {
             throw new IOException("manifest fields end early", e);
         }

@@ -81,6 +81,28 @@ class StartupRestoreTest {
     }
 
     @Test
+    void the_programs_clock_goes_on_from_the_recorded_reading_not_from_the_time_it_was_dead() throws Exception {
+        Manifest recorded = FakeSnapshotSource.manifest("000005", "run-a", Map.of(), List.of());
+        long clockAtCheckpoint = System.nanoTime() + 3L * 24 * 3600 * 1_000_000_000L;
+        source.add(new Manifest(recorded.formatVersion(), recorded.snapshotId(), recorded.runId(),
+                        recorded.createdAtMillis(), recorded.agentVersion(), recorded.javaVersion(), recorded.mainClass(),
+                        recorded.arguments(), recorded.fingerprints(), recorded.initOrder(), recorded.threads(),
+                        recorded.environment(), clockAtCheckpoint),
+                new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(BOTTOM)))));
+        try {
+            long afterResume = onOwnThread(() -> {
+                restore.restore("auto", "a.Main");
+                return Stasis.nanoTime();
+            });
+
+            assertThat(afterResume - clockAtCheckpoint).as("nanos on the program's clock since the checkpoint")
+                    .isNotNegative().isLessThan(10_000_000_000L);
+        } finally {
+            Stasis.continueClockFrom(System.nanoTime());
+        }
+    }
+
+    @Test
     void registers_the_saved_resources_again_in_their_order_and_runs_afterRestore_before_main_resumes() throws Exception {
         List<String> journal = Collections.synchronizedList(new ArrayList<>());
         Context context = new Context();

@@ -40,7 +40,7 @@ final class GoldenContent {
         fingerprints.put("golden/Ledger", "beef");
         return new Manifest(Manifest.FORMAT_VERSION, "000042", "golden-run", 1_767_225_600_000L, "0.1.0", "17.0.15",
                 "golden.Job", List.of("--steps", "3"), fingerprints, List.of("golden/Ledger", "golden/Job"),
-                List.of("main:2"), environment());
+                List.of("main:2"), environment(), 123_456_789_012L);
     }
 
     private static RunEnvironment environment() {
