@@ -67,6 +67,13 @@ class CracEngineIT {
                     + service.describe()).contains("stand-in jdk.crac checkpointRestore, port free: true");
             assertThat(CracServiceIT.get(port, "/count")).as("afterRestore opened it again\n" + service.describe())
                     .isEqualTo("request 2");
+
+            // The program's own org.crac Core.checkpointRestore() goes to the JDK the same way.
+            assertThat(CracServiceIT.get(port, "/checkpoint")).isEqualTo("requested");
+            service.awaitLine(line -> line.startsWith("checkpointRestore "), "the end of checkpointRestore()", START_TIMEOUT);
+            assertThat(service.stdoutLines()).as(service.describe()).containsSubsequence(
+                    "stand-in jdk.crac checkpointRestore, port free: true",
+                    "stand-in jdk.crac checkpointRestore, port free: true", "checkpointRestore returned, count 2");
             assertThat(CracServiceIT.get(port, "/stop")).isEqualTo("stopping");
             assertThat(service.awaitExit(START_TIMEOUT)).as(service.describe()).isZero();
         }

@@ -1,10 +1,12 @@
 package dev.stasis.runtime.internal.crac;
 
+import dev.stasis.rt.crac.CheckpointRestoreCall;
 import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
 import dev.stasis.runtime.RuntimeConfig;
 import dev.stasis.runtime.StasisRuntime;
 import dev.stasis.runtime.internal.lifecycle.CheckpointLifecycle;
+import dev.stasis.runtime.internal.lifecycle.CheckpointRestoreCalls;
 
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
@@ -39,7 +41,21 @@ public final class CracRuntime implements StasisRuntime {
      * @throws CracUnavailableException on a JDK without {@code jdk.crac}
      */
     public static CracRuntime create(RuntimeConfig config) throws CracUnavailableException {
-        return new CracRuntime(config, checkpointRestoreMethod(ModuleLayer.boot().findModule(MODULE).isPresent()));
+        CracRuntime runtime = new CracRuntime(config, checkpointRestoreMethod(ModuleLayer.boot().findModule(MODULE).isPresent()));
+        CheckpointRestoreCall.installInPlace(runtime::checkpointRestore);
+        return runtime;
+    }
+
+    /**
+     * The program's own {@code org.crac.Core.checkpointRestore()}, which {@code org.crac} hands to Stasis: the
+     * JDK's checkpoint with the resources told around it, on the calling thread, as {@code jdk.crac} would do it.
+     */
+    private void checkpointRestore() throws dev.stasis.rt.crac.CheckpointException {
+        try {
+            checkpoint();
+        } catch (CheckpointException e) {
+            throw CheckpointRestoreCalls.asCracFailure(e);
+        }
     }
 
     static Method checkpointRestoreMethod(boolean moduleResolved) throws CracUnavailableException {
