@@ -10,18 +10,28 @@ public final class StasisThreads {
     private StasisThreads() {
     }
 
-    /** Runs {@code task} on a new thread named {@code stasis-<role>}, waits, and rethrows what it threw. */
+    /** Runs {@code task} on a new daemon thread named {@code stasis-<role>}, waits, and rethrows what it threw. */
     public static <T> T call(String role, Callable<T> task) throws Exception {
+        return callOn(null, "stasis-" + role, true, STACK_BYTES, task);
+    }
+
+    /**
+     * Runs {@code task} on a new thread of {@code group} (null: the caller's) with the given name, daemon flag and
+     * stack size (0: the JVM's default), waits for it even when interrupted (the flag is passed on), and
+     * rethrows what it threw.
+     */
+    public static <T> T callOn(ThreadGroup group, String name, boolean daemon, long stackBytes, Callable<T> task)
+            throws Exception {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread worker = new Thread(null, () -> {
+        Thread worker = new Thread(group, () -> {
             try {
                 result[0] = task.call();
             } catch (Throwable t) {
                 failure[0] = t;
             }
-        }, "stasis-" + role, STACK_BYTES);
-        worker.setDaemon(true);
+        }, name, stackBytes);
+        worker.setDaemon(daemon);
         worker.start();
         boolean interrupted = false;
         while (true) {
@@ -29,7 +39,8 @@ public final class StasisThreads {
                 worker.join();
                 break;
             } catch (InterruptedException e) {
-                // The task holds state the caller depends on (a parked thread, a half-restored heap): finish it.
+                // The task holds state the caller depends on (a parked thread, a half-restored heap, resources
+                // half notified): finish it.
                 interrupted = true;
             }
         }

@@ -42,21 +42,10 @@ public final class CracRuntime implements StasisRuntime {
      */
     public static CracRuntime create(RuntimeConfig config) throws CracUnavailableException {
         CracRuntime runtime = new CracRuntime(config, checkpointRestoreMethod(ModuleLayer.boot().findModule(MODULE).isPresent()));
-        CheckpointRestoreCall.installInPlace(runtime::checkpointRestore);
+        CheckpointRestoreCall.installInPlace(CheckpointRestoreCalls.inPlace(runtime));
         return runtime;
     }
 
-    /**
-     * The program's own {@code org.crac.Core.checkpointRestore()}, which {@code org.crac} hands to Stasis: the
-     * JDK's checkpoint with the resources told around it, on the calling thread, as {@code jdk.crac} would do it.
-     */
-    private void checkpointRestore() throws dev.stasis.rt.crac.CheckpointException {
-        try {
-            checkpoint();
-        } catch (CheckpointException e) {
-            throw CheckpointRestoreCalls.asCracFailure(e);
-        }
-    }
 
     static Method checkpointRestoreMethod(boolean moduleResolved) throws CracUnavailableException {
         String jdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " at "

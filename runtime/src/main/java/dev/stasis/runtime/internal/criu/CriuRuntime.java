@@ -59,7 +59,7 @@ public final class CriuRuntime implements StasisRuntime {
             CriuImages images = CriuImages.open(config.directory());
             images.removeAbandoned();
             CriuRuntime runtime = new CriuRuntime(config, criu, images);
-            CheckpointRestoreCall.installInPlace(runtime::checkpointRestore);
+            CheckpointRestoreCall.installInPlace(CheckpointRestoreCalls.inPlace(runtime));
             return runtime;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the snapshot directory " + config.directory() + ": "
@@ -117,17 +117,6 @@ public final class CriuRuntime implements StasisRuntime {
         return result;
     }
 
-    /**
-     * The program's own {@code org.crac.Core.checkpointRestore()}: CRIU freezes the calling thread where it
-     * waits, so the call returns after the dump here and in the process {@code restore} brings back.
-     */
-    private void checkpointRestore() throws dev.stasis.rt.crac.CheckpointException {
-        try {
-            checkpoint();
-        } catch (CheckpointException e) {
-            throw CheckpointRestoreCalls.asCracFailure(e);
-        }
-    }
 
     private CheckpointResult dump(long start) throws CheckpointException {
         long id;

@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.lifecycle;
 import dev.stasis.rt.crac.CheckpointRestoreCall;
 import dev.stasis.rt.crac.RestoreException;
 import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.StasisRuntime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,20 @@ public final class CheckpointRestoreCalls implements CheckpointRestoreCall.Handl
             failed.addSuppressed(e);
             return failed;
         }
+    }
+
+    /**
+     * {@code checkpointRestore()} for a whole-process engine: {@code runtime}'s checkpoint on the calling thread,
+     * a failure thrown as {@code jdk.crac} reports it.
+     */
+    public static CheckpointRestoreCall.InPlace inPlace(StasisRuntime runtime) {
+        return () -> {
+            try {
+                runtime.checkpoint();
+            } catch (CheckpointException e) {
+                throw asCracFailure(e);
+            }
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.lifecycle;
 
 import dev.stasis.runtime.internal.capture.ApplicationThreads;
+import dev.stasis.runtime.internal.capture.StasisThreads;
 import java.util.concurrent.Callable;
 
 /**
@@ -12,43 +13,14 @@ final class ResourceThread {
     }
 
     static <T> T run(Callable<T> task) {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
         Thread main = ApplicationThreads.mainThread();
-        ThreadGroup group = main == null ? null : main.getThreadGroup();
-        Thread worker = new Thread(group, () -> {
-            try {
-                result[0] = task.call();
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        }, "stasis-crac-resources");
-        worker.setDaemon(false);
-        worker.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                worker.join();
-                break;
-            } catch (InterruptedException e) {
-                // The resources are half notified: let them finish, so the application's state stays consistent.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] instanceof RuntimeException e) {
+        try {
+            return StasisThreads.callOn(main == null ? null : main.getThreadGroup(), "stasis-crac-resources", false, 0,
+                    task);
+        } catch (RuntimeException e) {
             throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        if (failure[0] instanceof Error e) {
-            throw e;
-        }
-        if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
-        }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 }
