@@ -45,7 +45,7 @@ final class PendingSwitch {
             // Every thread sees the new target before this returns, not at some later point.
             MutableCallSite.syncAll(SITES);
             if (pending) {
-                SleepCall.wakeSleepers(); // after syncAll: a sleeper it misses sees the flag raised
+                Wakeups.wakeAll(); // after syncAll: a blocked thread it misses sees the flag raised
             }
         }
     }

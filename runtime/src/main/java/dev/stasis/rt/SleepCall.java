@@ -1,7 +1,5 @@
 package dev.stasis.rt;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,7 +18,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class SleepCall {
     /** While a checkpoint is pending but does not take this thread, it rechecks this often rather than spin. */
     private static final long PENDING_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final Set<Thread> SLEEPERS = ConcurrentHashMap.newKeySet();
 
     private SleepCall() {
     }
@@ -58,9 +55,8 @@ public final class SleepCall {
      *                              it slept, and its interrupt status is cleared
      */
     public static boolean sleepUntil(long deadline) throws InterruptedException {
-        Thread self = Thread.currentThread();
         // Registered before the flag is read: raising it after this read wakes this thread.
-        SLEEPERS.add(self);
+        Wakeups.register(new Unpark(Thread.currentThread()));
         try {
             // Already pending on entry means the caller's poll just let it go (the checkpoint is not for this
             // thread, or not yet): wait a slice before polling again instead of spinning.
@@ -86,13 +82,20 @@ public final class SleepCall {
                 LockSupport.parkNanos(SleepCall.class, remaining);
             }
         } finally {
-            SLEEPERS.remove(self);
+            Wakeups.unregister();
         }
     }
 
-    /** Called when a checkpoint becomes pending: every thread in {@link #sleepUntil(long)} goes to its poll. */
-    static void wakeSleepers() {
-        for (Thread sleeper : SLEEPERS) {
+    /** Wakes a thread parked in {@link #sleepUntil(long)}: a spurious return from {@code parkNanos} is harmless there. */
+    private static final class Unpark implements Runnable {
+        private final Thread sleeper;
+
+        Unpark(Thread sleeper) {
+            this.sleeper = sleeper;
+        }
+
+        @Override
+        public void run() {
             LockSupport.unpark(sleeper);
         }
     }
