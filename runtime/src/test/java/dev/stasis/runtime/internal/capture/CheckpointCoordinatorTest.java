@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -199,6 +202,65 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void captures_every_application_thread_at_one_cut_and_each_runs_on_to_the_uninterrupted_result() throws Exception {
+        ProtocolProgram.n = 100_000;
+        CountDownLatch allStarted = new CountDownLatch(3);
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(500, () -> { });
+        IntConsumer checkpointing = ProtocolProgram.onStep;
+        ProtocolProgram.onStep = i -> {
+            if (i == 1) {
+                allStarted.countDown(); // no thread runs ahead and ends before the others are running
+                awaitQuietly(allStarted);
+            }
+            checkpointing.accept(i);
+        };
+
+        List<Thread> programs = List.of(start("app-a", ProtocolProgram::main), start("app-b", ProtocolProgram::main),
+                start("app-c", ProtocolProgram::main));
+        for (Thread program : programs) {
+            program.join(20_000);
+        }
+
+        List<ParkedThread> parked = cut.get(10, TimeUnit.SECONDS);
+        assertThat(parked).extracting(ParkedThread::thread).containsExactlyInAnyOrderElementsOf(programs);
+        assertThat(parked).allSatisfy(thread -> assertThat(thread.bottomFirst()).extracting(Frame::toString)
+                .startsWith(ProtocolProgram.MAIN + " @1"));
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(100_000));
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_thread_started_while_the_others_stop_is_in_the_same_cut() throws Exception {
+        ProtocolProgram.n = 1000;
+        List<Thread> late = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(300,
+                () -> late.add(start("late", ProtocolProgram::main)));
+
+        Thread program = start("app-main", ProtocolProgram::main);
+        program.join(20_000);
+        late.get(0).join(20_000);
+
+        assertThat(cut.get(10, TimeUnit.SECONDS)).extracting(ParkedThread::thread)
+                .containsExactlyInAnyOrder(program, late.get(0));
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+    }
+
+    @Test
+    void a_thread_that_ends_while_the_others_stop_is_not_waited_for() throws Exception {
+        ProtocolProgram.n = 1000;
+        CountDownLatch end = new CountDownLatch(1);
+        Thread ending = start("ending", () -> awaitQuietly(end)); // never polls: the cut can only come once it ends
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(300, end::countDown);
+
+        Thread program = start("app-main", ProtocolProgram::main);
+        program.join(20_000);
+
+        assertThat(cut.get(10, TimeUnit.SECONDS)).extracting(ParkedThread::thread).containsExactly(program);
+        assertThat(ending.isAlive()).isFalse();
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+    }
+
+    @Test
     void times_out_naming_every_thread_that_did_not_stop_and_what_it_held() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Thread locker = start("locker", ProtocolProgram::lockLoop);
@@ -295,6 +357,29 @@ class CheckpointCoordinatorTest {
                 }
             }
         };
+    }
+
+    /**
+     * From inside the program, the first time any thread reaches {@code step}: ask for one checkpoint (the cut is
+     * handed back as it was), wait until it is requested, then run {@code meanwhile} on that thread.
+     */
+    private CompletableFuture<List<ParkedThread>> checkpointOnceAtStep(int step, Runnable meanwhile) {
+        CompletableFuture<List<ParkedThread>> cut = new CompletableFuture<>();
+        AtomicBoolean asked = new AtomicBoolean();
+        ProtocolProgram.onStep = i -> {
+            if (i == step && asked.compareAndSet(false, true)) {
+                new Thread(programGroup.getParent(), () -> {
+                    try {
+                        cut.complete(coordinator.capture(null, GENEROUS, List::copyOf).result());
+                    } catch (Throwable e) {
+                        cut.completeExceptionally(e);
+                    }
+                }, "stasis-test-checkpointer").start();
+                awaitPendingOr(cut);
+                meanwhile.run();
+            }
+        };
+        return cut;
     }
 
     /** The frames of the one thread a single-threaded program has parked. */
