@@ -18,7 +18,9 @@ final class Auditor implements Runnable {
                 Thread.sleep(EVERY_MILLIS);
                 long total = bank.audit();
                 audits++;
-                if (total != bank.expectedTotal()) {
+                if (!bank.accountsDistinct()) {
+                    System.out.println("AUDIT BROKEN two accounts share an object");
+                } else if (total != bank.expectedTotal()) {
                     System.out.println("AUDIT BROKEN total=" + total + " expected=" + bank.expectedTotal());
                 } else {
                     System.out.println("audit " + audits + " ok total=" + total);

@@ -61,6 +61,17 @@ final class Bank {
         }
     }
 
+    /** Whether every account, and every account's lock, is an object of its own (a resume must not merge any). */
+    boolean accountsDistinct() {
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Account account : accounts) {
+            if (!seen.add(account) || !seen.add(account.lock)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A digest of every balance, in account order. */
     long checksum() {
         long hash = 17;

@@ -47,6 +47,7 @@ public final class CheckpointCoordinator {
                     + ": it would wait for itself to stop. Request checkpoints from another thread "
                     + "(JMX, interval=, the CLI).");
         }
+        refuseVirtualThreads();
         if (threads.live(self).isEmpty()) {
             throw new CheckpointException("cannot checkpoint: no application thread is running, so there is no "
                     + "program state left to save");
@@ -54,6 +55,7 @@ public final class CheckpointCoordinator {
         Quiesce quiesce = engine.request(threads);
         try {
             List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
+            refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
             T result = action.run(cut);
             return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos);
         } catch (CheckpointException e) {
@@ -70,6 +72,21 @@ public final class CheckpointCoordinator {
             quiesce.abandon();
             engine.withdraw(quiesce);
             quiesce.release();
+        }
+    }
+
+    private static void refuseVirtualThreads() throws CheckpointException {
+        List<String> virtual;
+        try {
+            virtual = VirtualThreads.live();
+        } catch (IllegalStateException e) {
+            throw new CheckpointException("cannot checkpoint: " + e.getMessage() + "; the program runs on");
+        }
+        if (!virtual.isEmpty()) {
+            throw new CheckpointException("cannot checkpoint: virtual threads are running (" + String.join(", ",
+                    virtual.subList(0, Math.min(10, virtual.size()))) + (virtual.size() > 10 ? ", ..." : "")
+                    + "); this version captures platform threads only. Checkpoint when they have ended, or run "
+                    + "the work on platform threads. The program runs on.");
         }
     }
 
