@@ -119,6 +119,7 @@ public final class SnapshotKryoFactory {
         kryo.addDefaultSerializer(FileOutputStream.class, new OpenFileSerializer.OutputStreams());
         kryo.addDefaultSerializer(RandomAccessFile.class, new OpenFileSerializer.RandomAccessFiles());
         kryo.addDefaultSerializer(FileChannel.class, new FileChannelSerializer());
+        LockSerializers.register(kryo);
 
         refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
