@@ -25,8 +25,9 @@ final class ConditionLocks {
     private static final Field LONG_OWNER = field(AbstractQueuedLongSynchronizer.ConditionObject.class, "this$0");
     private static final Method INT_STATE = method(AbstractQueuedSynchronizer.class, "getState");
     private static final Method LONG_STATE = method(AbstractQueuedLongSynchronizer.class, "getState");
-    /** A ReentrantReadWriteLock's state keeps the read holds in its upper 16 bits. */
-    private static final int READ_SHIFT = 16;
+    /** A ReentrantReadWriteLock's state keeps the read holds in its upper half (an int on JDK 17, a long later). */
+    private static final int INT_READ_SHIFT = 16;
+    private static final int LONG_READ_SHIFT = 32;
 
     private ConditionLocks() {
     }
@@ -57,7 +58,7 @@ final class ConditionLocks {
         try {
             if (sync instanceof AbstractQueuedSynchronizer ints) {
                 int state = (Integer) INT_STATE.invoke(ints);
-                if (state <= 0 || isReadWriteSync(sync) && state >>> READ_SHIFT != 0) {
+                if (state <= 0 || isReadWriteSync(sync) && state >>> INT_READ_SHIFT != 0) {
                     return NOT_RELEASED;
                 }
                 ints.release(state);
@@ -65,7 +66,7 @@ final class ConditionLocks {
             }
             AbstractQueuedLongSynchronizer longs = (AbstractQueuedLongSynchronizer) sync;
             long state = (Long) LONG_STATE.invoke(longs);
-            if (state <= 0) {
+            if (state <= 0 || isReadWriteSync(sync) && state >>> LONG_READ_SHIFT != 0) {
                 return NOT_RELEASED;
             }
             longs.release(state);

@@ -58,9 +58,19 @@ final class LockSerializers {
     }
 
     /** Refuses a synchronizer someone holds or queues for; names the holder when there is one. */
-    private static void refuseIfBusy(AbstractQueuedSynchronizer sync, String lock) {
-        int state = (Integer) invoke(SyncAccess.STATE.get(), sync);
-        if (state == 0 && !sync.hasQueuedThreads()) {
+    private static void refuseIfBusy(Object sync, String lock) {
+        // JDK 17's ReentrantReadWriteLock counts in an int state, later JDKs' in a long one.
+        long state;
+        boolean queued;
+        if (sync instanceof AbstractQueuedSynchronizer ints) {
+            state = (Integer) invoke(SyncAccess.STATE.get(), ints);
+            queued = ints.hasQueuedThreads();
+        } else {
+            AbstractQueuedLongSynchronizer longs = (AbstractQueuedLongSynchronizer) sync;
+            state = (Long) invoke(SyncAccess.LONG_STATE.get(), longs);
+            queued = longs.hasQueuedThreads();
+        }
+        if (state == 0 && !queued) {
             return;
         }
         Thread owner = (Thread) invoke(SyncAccess.OWNER.get(), sync);
@@ -90,6 +100,7 @@ final class LockSerializers {
     /** The reflective handles, looked up when a lock is first met (see {@link JdkFields}). */
     private static final class SyncAccess {
         static final Lazy<Method> STATE = new Lazy<>("getState", AbstractQueuedSynchronizer.class);
+        static final Lazy<Method> LONG_STATE = new Lazy<>("getState", AbstractQueuedLongSynchronizer.class);
         static final Lazy<Method> OWNER = new Lazy<>("getExclusiveOwnerThread", AbstractOwnableSynchronizer.class);
         static final Lazy<Field> REENTRANT_SYNC = new Lazy<>(ReentrantLock.class, "sync");
         static final Lazy<Field> READ_WRITE_SYNC = new Lazy<>(ReentrantReadWriteLock.class, "sync");
@@ -135,31 +146,30 @@ final class LockSerializers {
     }
 
     /** {@code ReentrantLock}'s synchronizer: its fairness. */
-    private static final class ReentrantSync extends Serializer<AbstractQueuedSynchronizer> {
+    private static final class ReentrantSync extends Serializer<Object> {
         @Override
-        public void write(Kryo kryo, Output output, AbstractQueuedSynchronizer sync) {
+        public void write(Kryo kryo, Output output, Object sync) {
             refuseIfBusy(sync, "ReentrantLock");
             output.writeBoolean(sync.getClass().getSimpleName().equals("FairSync"));
         }
 
         @Override
-        public AbstractQueuedSynchronizer read(Kryo kryo, Input input, Class<? extends AbstractQueuedSynchronizer> type) {
-            return (AbstractQueuedSynchronizer) fieldValue(SyncAccess.REENTRANT_SYNC.get(), new ReentrantLock(input.readBoolean()));
+        public Object read(Kryo kryo, Input input, Class<?> type) {
+            return fieldValue(SyncAccess.REENTRANT_SYNC.get(), new ReentrantLock(input.readBoolean()));
         }
     }
 
     /** {@code ReentrantReadWriteLock}'s synchronizer, shared by the lock and its two views: its fairness. */
-    private static final class ReadWriteSync extends Serializer<AbstractQueuedSynchronizer> {
+    private static final class ReadWriteSync extends Serializer<Object> {
         @Override
-        public void write(Kryo kryo, Output output, AbstractQueuedSynchronizer sync) {
+        public void write(Kryo kryo, Output output, Object sync) {
             refuseIfBusy(sync, "ReentrantReadWriteLock");
             output.writeBoolean(sync.getClass().getSimpleName().equals("FairSync"));
         }
 
         @Override
-        public AbstractQueuedSynchronizer read(Kryo kryo, Input input, Class<? extends AbstractQueuedSynchronizer> type) {
-            return (AbstractQueuedSynchronizer) fieldValue(SyncAccess.READ_WRITE_SYNC.get(),
-                    new ReentrantReadWriteLock(input.readBoolean()));
+        public Object read(Kryo kryo, Input input, Class<?> type) {
+            return fieldValue(SyncAccess.READ_WRITE_SYNC.get(), new ReentrantReadWriteLock(input.readBoolean()));
         }
     }
 
