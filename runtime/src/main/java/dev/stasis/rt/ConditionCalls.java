@@ -37,7 +37,7 @@ public final class ConditionCalls {
     private static final int CONDITION = 0;
     private static final int KIND = 1;
     /** Offset-clock nanos ({@code Long}) for the timed forms, the {@code Date} for {@code awaitUntil}. */
-    private static final int DEADLINE = 2;
+    static final int DEADLINE = 2;
     /** The lock's state released by a cut-short wait ({@code Long}), null while the thread holds it. */
     private static final int RELEASED = 3;
     /** What the original returns: remaining nanos ({@code Long}) or in time ({@code Boolean}). */
