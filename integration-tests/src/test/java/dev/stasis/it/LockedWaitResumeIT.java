@@ -1,0 +1,80 @@
+package dev.stasis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Waits that return holding a lock are safepoints: main waiting in a {@code Condition.awaitNanos} under a
+ * lock it holds twice, in an {@code Object.wait} of a {@code synchronized} method, or at a
+ * {@code CyclicBarrier}, is checkpointed at once (the checkpoint timeout is far shorter than the wait);
+ * after {@code kill -9} and a relaunch it resumes in the wait, the lock saved unlocked is taken back with
+ * its holds and fairness, and the wait ends at its deadline on the program's clock, not before and not a
+ * whole wait later.
+ */
+class LockedWaitResumeIT {
+    private static final long WAIT_MILLIS = 12_000;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEAD_FOR = Duration.ofSeconds(2);
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "condition | condition: holds 2, fair true, waiters 0",
+            "monitor   | monitor: holds true",
+            "barrier   | barrier: timed out, broken true, parties waiting 0"})
+    void a_thread_in_the_wait_is_checkpointed_at_once_and_resumes_in_it_with_its_lock_back(String kind, String holding) {
+        Path snapshots = work.resolve("snapshots");
+        // timeout=2s: a checkpoint that had to wait for the wait to end would fail, and no snapshot would exist.
+        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, kind, Long.toString(WAIT_MILLIS))
+                .withAgent("dir=" + snapshots + ",interval=2s,timeout=2s");
+        long firstStart = System.nanoTime();
+        long killedAt;
+        try (ForkedJvm first = ForkedJvm.start(command, work, "first")) {
+            first.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
+            awaitSnapshot(snapshots, first);
+            assertThat(first.stdoutLines()).as("still waiting when the snapshot was committed\n" + first.describe())
+                    .noneMatch(line -> line.startsWith("waited"));
+            first.killHard();
+            killedAt = System.nanoTime();
+        }
+        long waitedAtMostMillis = TimeUnit.NANOSECONDS.toMillis(killedAt - firstStart);
+        ForkedJvm.sleep(DEAD_FOR);
+
+        long relaunchedAt = System.nanoTime();
+        try (ForkedJvm second = ForkedJvm.start(command, work, "second")) {
+            second.awaitLine(line -> line.equals(holding), "the holding line",
+                    Duration.ofMillis(WAIT_MILLIS).plus(START_TIMEOUT));
+            long relaunchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - relaunchedAt);
+            assertThat(second.stderr()).contains("stasis: resumed from snapshot");
+            assertThat(second.stdoutLines()).as("resumed in the wait, not from the start\n" + second.describe())
+                    .noneMatch(line -> line.startsWith("waiting"));
+            assertThat(relaunchMillis).as("the relaunch waited at least what was left at the kill\n%s", second.describe())
+                    .isGreaterThanOrEqualTo(WAIT_MILLIS - waitedAtMostMillis);
+            assertThat(relaunchMillis).as("the relaunch did not wait the whole %d ms again\n%s", WAIT_MILLIS,
+                    second.describe()).isLessThan(WAIT_MILLIS);
+            String waited = second.stdoutLines().stream().filter(line -> line.startsWith("waited")).findFirst()
+                    .orElseThrow();
+            assertThat(Long.parseLong(waited.replaceAll("\\D", ""))).as("the wait on the program's clock: all of it,"
+                    + " and not the time it was dead").isBetween(WAIT_MILLIS, WAIT_MILLIS + DEAD_FOR.toMillis() - 1);
+            assertThat(second.awaitExit(START_TIMEOUT)).isZero();
+        }
+    }
+
+    private static void awaitSnapshot(Path snapshots, ForkedJvm jvm) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(snapshots.resolve("snapshot-000001.stasis"))) {
+            assertThat(System.nanoTime() < deadline && jvm.isAlive())
+                    .as("waiting for a snapshot in " + snapshots + "\n" + jvm.describe()).isTrue();
+            ForkedJvm.sleep(Duration.ofMillis(20));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.stasis.samples.waits;
+
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Waits once, for the milliseconds given, in a wait that returns holding a lock: {@code condition} (a
+ * timed {@code Condition.awaitNanos} loop under a fair {@code ReentrantLock} held twice), {@code monitor}
+ * (a timed {@code Object.wait} loop in a {@code synchronized} method) or {@code barrier} (a timed
+ * {@code CyclicBarrier.await} no other party comes to). Nobody signals: each wait ends at its deadline, and
+ * the program says how long it took on its own clock and what it holds then. Under the agent each wait is
+ * a safepoint: a checkpoint taken meanwhile does not wait for it, the lock is saved unlocked, and a resumed
+ * run takes it back and waits only what was left.
+ */
+public final class LockedWait {
+    private static final ReentrantLock LOCK = new ReentrantLock(true);
+    private static final Condition NEVER_SIGNALLED = LOCK.newCondition();
+    private static final CyclicBarrier NOBODY_ELSE = new CyclicBarrier(2);
+
+    private LockedWait() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kind = args[0];
+        long millis = Long.parseLong(args[1]);
+        System.out.println("waiting " + millis + " ms: " + kind);
+        long before = System.nanoTime();
+        String holding = switch (kind) {
+            case "condition" -> condition(millis);
+            case "monitor" -> monitor(millis);
+            case "barrier" -> barrier(millis);
+            default -> throw new IllegalArgumentException("unknown wait " + kind + ": condition, monitor or barrier");
+        };
+        long after = System.nanoTime();
+        System.out.println("waited " + (after - before) / 1_000_000 + " ms");
+        System.out.println(holding);
+    }
+
+    private static String condition(long millis) throws InterruptedException {
+        LOCK.lock();
+        LOCK.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (left > 0) { // a spurious wake-up only goes round again
+                left = NEVER_SIGNALLED.awaitNanos(left);
+            }
+            return "condition: holds " + LOCK.getHoldCount() + ", fair " + LOCK.isFair() + ", waiters "
+                    + LOCK.getWaitQueueLength(NEVER_SIGNALLED);
+        } finally {
+            LOCK.unlock();
+            LOCK.unlock();
+        }
+    }
+
+    private static synchronized String monitor(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            LockedWait.class.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+        return "monitor: holds " + Thread.holdsLock(LockedWait.class);
+    }
+
+    private static String barrier(long millis) throws InterruptedException, BrokenBarrierException {
+        try {
+            return "barrier: tripped, index " + NOBODY_ELSE.await(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return "barrier: timed out, broken " + NOBODY_ELSE.isBroken() + ", parties waiting "
+                    + NOBODY_ELSE.getNumberWaiting();
+        }
+    }
+}
