@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code CyclicBarrier}, is checkpointed at once (the checkpoint timeout is far shorter than the wait);
  * after {@code kill -9} and a relaunch it resumes in the wait, the lock saved unlocked is taken back with
  * its holds and fairness, and the wait ends at its deadline on the program's clock, not before and not a
- * whole wait later.
+ * whole wait later. Inside a {@code synchronized} block a thread is never captured: the checkpoint fails
+ * with a message naming the thread, the monitor and the frame, and the program finishes unharmed.
  */
 class LockedWaitResumeIT {
     private static final long WAIT_MILLIS = 12_000;
@@ -66,6 +68,28 @@ class LockedWaitResumeIT {
             assertThat(Long.parseLong(waited.replaceAll("\\D", ""))).as("the wait on the program's clock: all of it,"
                     + " and not the time it was dead").isBetween(WAIT_MILLIS, WAIT_MILLIS + DEAD_FOR.toMillis() - 1);
             assertThat(second.awaitExit(START_TIMEOUT)).isZero();
+        }
+    }
+
+    @Test
+    void a_wait_inside_a_synchronized_block_fails_the_checkpoint_naming_thread_monitor_and_frame_and_the_program_finishes() {
+        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "block", Long.toString(WAIT_MILLIS))
+                .withAgent("dir=" + work.resolve("snapshots") + ",timeout=2s");
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, "block")) {
+            jvm.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
+            AgentCli.Result checkpoint = AgentCli.checkpoint(jvm, work);
+            boolean stillWaiting = jvm.isAlive() && jvm.stdoutLines().stream().noneMatch(line -> line.startsWith("waited"));
+
+            assertThat(stillWaiting).as("the wait outlasted the checkpoint attempt (else this test proves nothing)\n"
+                    + jvm.describe()).isTrue();
+            assertThat(checkpoint.exitCode()).as(checkpoint.describe()).isNotZero();
+            assertThat(checkpoint.stderr()).as(checkpoint.describe())
+                    .contains("thread main could not stop at a capturable point")
+                    .contains("at dev.stasis.samples.waits.LockedWait.block(LockedWait.java:")
+                    .contains("holds the monitor of java.lang.Object@")
+                    .contains("a thread is captured only outside synchronized blocks");
+            assertThat(jvm.awaitExit(Duration.ofMillis(WAIT_MILLIS).plus(START_TIMEOUT))).as(jvm.describe()).isZero();
+            assertThat(jvm.stdoutLines()).as(jvm.describe()).contains("block: holds true");
         }
     }
 

@@ -4,14 +4,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a call of {@code Object.wait()}, {@code wait(millis)} or {@code wait(millis, nanos)} in
- * instrumented code becomes (only in methods without a {@code synchronized} block, see
- * ARCHITECTURE.md, "Blocking calls"):
+ * instrumented code becomes:
  * <pre>
  *   Object[] call = ObjectWaitCalls.begin(monitor[, millis[, nanos]]);   // a new local
  *   WAIT: if (!ObjectWaitCalls.await(call)) goto WAIT;                  // the loop header gets a poll
  * </pre>
- * The monitor held around the wait is a {@code synchronized} method's (on this frame or one below), which
- * unwinding releases by returning and rewinding takes again by entering the method. When a checkpoint
+ * A thread is captured there when the monitor held around the wait is a {@code synchronized} method's (on
+ * this frame or one below), which unwinding releases by returning and rewinding takes again by entering
+ * the method; inside a {@code synchronized} block the capture is refused at the poll, naming the block's
+ * monitor (see ARCHITECTURE.md, "Blocking calls"). When a checkpoint
  * becomes pending, {@link #await} is woken by an {@link InterruptWake}, notes that in {@code call} and
  * returns false; the thread is captured at the loop's poll. The next call returns true at once, without
  * waiting: to the program the wait ended with a spurious wake-up, which {@code Object.wait} allows, so a

@@ -11,15 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * Waits once, for the milliseconds given, in a wait that returns holding a lock: {@code condition} (a
  * timed {@code Condition.awaitNanos} loop under a fair {@code ReentrantLock} held twice), {@code monitor}
  * (a timed {@code Object.wait} loop in a {@code synchronized} method) or {@code barrier} (a timed
- * {@code CyclicBarrier.await} no other party comes to). Nobody signals: each wait ends at its deadline, and
+ * {@code CyclicBarrier.await} no other party comes to), or {@code block} (a timed {@code Object.wait} loop
+ * inside a {@code synchronized} block, where a thread is never captured). Nobody signals: each wait ends at its deadline, and
  * the program says how long it took on its own clock and what it holds then. Under the agent each wait is
  * a safepoint: a checkpoint taken meanwhile does not wait for it, the lock is saved unlocked, and a resumed
- * run takes it back and waits only what was left.
+ * run takes it back and waits only what was left. In {@code block} a checkpoint fails, naming the thread,
+ * the block's monitor and the frame, and the program finishes as it would have.
  */
 public final class LockedWait {
     private static final ReentrantLock LOCK = new ReentrantLock(true);
     private static final Condition NEVER_SIGNALLED = LOCK.newCondition();
     private static final CyclicBarrier NOBODY_ELSE = new CyclicBarrier(2);
+    private static final Object MONITOR = new Object();
 
     private LockedWait() {
     }
@@ -33,7 +36,8 @@ public final class LockedWait {
             case "condition" -> condition(millis);
             case "monitor" -> monitor(millis);
             case "barrier" -> barrier(millis);
-            default -> throw new IllegalArgumentException("unknown wait " + kind + ": condition, monitor or barrier");
+            case "block" -> block(millis);
+            default -> throw new IllegalArgumentException("unknown wait " + kind + ": condition, monitor, barrier or block");
         };
         long after = System.nanoTime();
         System.out.println("waited " + (after - before) / 1_000_000 + " ms");
@@ -63,6 +67,17 @@ public final class LockedWait {
             LockedWait.class.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         }
         return "monitor: holds " + Thread.holdsLock(LockedWait.class);
+    }
+
+    private static String block(long millis) throws InterruptedException {
+        synchronized (MONITOR) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                MONITOR.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+            return "block: holds " + Thread.holdsLock(MONITOR);
+        }
     }
 
     private static String barrier(long millis) throws InterruptedException, BrokenBarrierException {

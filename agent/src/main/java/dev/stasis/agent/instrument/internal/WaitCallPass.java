@@ -23,9 +23,13 @@ import org.objectweb.asm.tree.VarInsnNode;
  * {@code BarrierCalls} (their javadoc says how the lock is let go and taken again). The backward jump
  * makes {@code WAIT} a loop header, which {@link ContinuationPass} (run next) gives a poll.
  *
- * <p>A method with a {@code synchronized} block ({@code monitorenter}) is left as it is: a thread
- * captured at the poll would hold the block's monitor, which a capture never allows, so the wait would
- * only be cut short for nothing; such a wait keeps a checkpoint waiting and its timeout names the frame.
+ * <p>Inside a {@code synchronized} block the rewritten wait reaches its poll holding the block's monitor,
+ * where a capture is refused ({@code StackInspector}: a thread is captured only outside synchronized
+ * blocks), so a checkpoint fails after its timeout with a message naming the thread, the monitor and the
+ * frame, rather than "did not reach a poll"; meanwhile the wait only returns spuriously. Capturing it would
+ * need the block's monitor exited on the save path and entered again on the restore path, and a second
+ * {@code monitorenter} that merges into the block makes HotSpot's C1 and C2 refuse the whole method
+ * ("cannot parse method"): it would run interpreted for good. See ARCHITECTURE.md, "Blocking calls".
  * Runs before {@link ContinuationPass}, also for frame layouts, after {@link TimeCallPass}.
  */
 public final class WaitCallPass {
@@ -68,9 +72,6 @@ public final class WaitCallPass {
 
     /** Rewrites every such wait in {@code method}; returns how many there were. */
     public static int rewrite(MethodNode method) {
-        if (hasSynchronizedBlock(method)) {
-            return 0;
-        }
         int rewritten = 0;
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; ) {
             AbstractInsnNode next = insn.getNext();
@@ -85,15 +86,6 @@ public final class WaitCallPass {
             insn = next;
         }
         return rewritten;
-    }
-
-    private static boolean hasSynchronizedBlock(MethodNode method) {
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn.getOpcode() == Opcodes.MONITORENTER) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The replacement for a wait call, or null when {@code insn} is none. */

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * An application's waits that return holding a lock: a monitor wait in a {@code synchronized} method,
  * condition waits under a {@code ReentrantLock}, a barrier wait, and a monitor wait in a
- * {@code synchronized} block (left as it is). Each keeps a local that must survive a capture in the wait.
+ * {@code synchronized} block (where a capture is refused). Each keeps a local that must survive a capture in the wait.
  */
 public final class WaitTarget {
     public static final ReentrantLock LOCK = new ReentrantLock();
@@ -75,7 +75,7 @@ public final class WaitTarget {
         }
     }
 
-    /** A monitor wait inside a synchronized block: left as it is (a thread is never captured holding a block's monitor). */
+    /** A monitor wait inside a synchronized block: rewritten, but a thread is never captured holding a block's monitor. */
     public static void inBlock(Object monitor) throws InterruptedException {
         synchronized (monitor) {
             monitor.wait(1);
