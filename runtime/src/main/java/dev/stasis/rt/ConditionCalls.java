@@ -169,6 +169,7 @@ public final class ConditionCalls {
             throws InterruptedException {
         long remaining = remaining(call, kind);
         if (remaining <= 0) {
+            condition.awaitNanos(0); // what the original does with no time left: its checks, the lock let go and taken back
             return false;
         }
         if (pendingOnEntry) {

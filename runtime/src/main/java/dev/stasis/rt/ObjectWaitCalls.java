@@ -87,8 +87,11 @@ public final class ObjectWaitCalls {
         }
         Object monitor = call[MONITOR];
         Long deadline = (Long) call[DEADLINE];
-        if (Thread.currentThread().isInterrupted()) {
-            monitor.wait(1); // throws as the original: IllegalMonitorStateException, or InterruptedException
+        if (!Thread.holdsLock(monitor)) {
+            throw new IllegalMonitorStateException("current thread is not owner");
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
         // Armed before the flag is read: raising it after this read interrupts the wait.
         InterruptWake wake = InterruptWake.arm();
