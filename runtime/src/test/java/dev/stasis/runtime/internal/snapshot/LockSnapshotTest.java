@@ -98,6 +98,50 @@ class LockSnapshotTest {
     }
 
     @Test
+    void a_condition_comes_back_without_the_waiters_no_capture_took_along() throws Exception {
+        Guarded guarded = new Guarded();
+        guarded.lock = new ReentrantLock();
+        guarded.ready = guarded.lock.newCondition();
+        Thread waiter = new Thread(() -> {
+            guarded.lock.lock();
+            try {
+                guarded.ready.awaitUninterruptibly();
+            } finally {
+                guarded.lock.unlock();
+            }
+        }, "uncaptured");
+        waiter.setDaemon(true);
+        waiter.start();
+        while (!hasWaiters(guarded)) {
+            Thread.onSpinWait();
+        }
+
+        Guarded back = Snapshots.roundTripOne(dir, guarded);
+
+        back.lock.lock();
+        try {
+            assertThat(back.lock.hasWaiters(back.ready)).isFalse();
+        } finally {
+            back.lock.unlock();
+        }
+        assertThat(hasWaiters(guarded)).as("the program's own condition keeps its waiter").isTrue();
+        guarded.lock.lock();
+        guarded.ready.signal();
+        guarded.lock.unlock();
+        waiter.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(waiter.isAlive()).isFalse();
+    }
+
+    private static boolean hasWaiters(Guarded guarded) {
+        guarded.lock.lock();
+        try {
+            return guarded.lock.hasWaiters(guarded.ready);
+        } finally {
+            guarded.lock.unlock();
+        }
+    }
+
+    @Test
     void a_read_write_lock_keeps_its_fairness_and_its_views_and_write_conditions_resolve_to_it() throws Exception {
         ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
         Condition written = lock.writeLock().newCondition();

@@ -106,8 +106,6 @@ final class LockSerializers {
         static final Lazy<Field> READ_WRITE_SYNC = new Lazy<>(ReentrantReadWriteLock.class, "sync");
         static final Lazy<Field> INT_CONDITION_OWNER = new Lazy<>(AbstractQueuedSynchronizer.ConditionObject.class, "this$0");
         static final Lazy<Field> LONG_CONDITION_OWNER = new Lazy<>(AbstractQueuedLongSynchronizer.ConditionObject.class, "this$0");
-        static final Lazy<Field> INT_CONDITION_WAITER = new Lazy<>(AbstractQueuedSynchronizer.ConditionObject.class, "firstWaiter");
-        static final Lazy<Field> LONG_CONDITION_WAITER = new Lazy<>(AbstractQueuedLongSynchronizer.ConditionObject.class, "firstWaiter");
         static final Lazy<Field> STAMPED_STATE = new Lazy<>(StampedLock.class, "state");
         static final Lazy<Field> STAMPED_VIEW_OWNER_READ = new Lazy<>(jdkClass(LOCKS + "StampedLock$ReadLockView"), "this$0");
         static final Lazy<Field> STAMPED_VIEW_OWNER_WRITE = new Lazy<>(jdkClass(LOCKS + "StampedLock$WriteLockView"), "this$0");
@@ -177,13 +175,9 @@ final class LockSerializers {
     private static final class ConditionSerializer extends Serializer<Object> {
         @Override
         public void write(Kryo kryo, Output output, Object condition) {
+            // Its waiters are not written: a thread still waiting in the condition's own await (JDK code, not a
+            // rewritten call) is not a captured thread, so it does not exist after a relaunch either.
             boolean ints = condition instanceof AbstractQueuedSynchronizer.ConditionObject;
-            Field waiter = (ints ? SyncAccess.INT_CONDITION_WAITER : SyncAccess.LONG_CONDITION_WAITER).get();
-            if (fieldValue(waiter, condition) != null) {
-                throw CapturePathException.refuse(condition, "threads wait on this Condition at the checkpoint outside"
-                        + " a safepoint (in code Stasis does not instrument, or inside a synchronized block), so they"
-                        + " were not captured; a condition is saved only without waiters");
-            }
             Field owner = (ints ? SyncAccess.INT_CONDITION_OWNER : SyncAccess.LONG_CONDITION_OWNER).get();
             kryo.writeClassAndObject(output, fieldValue(owner, condition));
         }
