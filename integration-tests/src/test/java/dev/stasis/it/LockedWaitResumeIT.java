@@ -72,6 +72,21 @@ class LockedWaitResumeIT {
     }
 
     @Test
+    void a_thread_in_an_untimed_condition_wait_is_checkpointed_and_a_signal_after_the_checkpoint_wakes_it() {
+        Path snapshots = work.resolve("snapshots");
+        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "signalled", snapshots.resolve("snapshot-000001.stasis")
+                .toString()).withAgent("dir=" + snapshots + ",timeout=2s");
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, "signalled")) {
+            jvm.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
+            AgentCli.checkpointOrFail(jvm, work); // the signaller waits for this snapshot's file
+
+            assertThat(jvm.awaitExit(START_TIMEOUT)).as(jvm.describe()).isZero();
+            assertThat(jvm.stdoutLines()).as(jvm.describe()).containsExactly("waiting for a signal",
+                    "signalled: holds 2, fair true");
+        }
+    }
+
+    @Test
     void a_wait_inside_a_synchronized_block_fails_the_checkpoint_naming_thread_monitor_and_frame_and_the_program_finishes() {
         JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "block", Long.toString(WAIT_MILLIS))
                 .withAgent("dir=" + work.resolve("snapshots") + ",timeout=2s");

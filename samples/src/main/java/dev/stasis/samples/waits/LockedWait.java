@@ -1,5 +1,7 @@
 package dev.stasis.samples.waits;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * a safepoint: a checkpoint taken meanwhile does not wait for it, the lock is saved unlocked, and a resumed
  * run takes it back and waits only what was left. In {@code block} a checkpoint fails, naming the thread,
  * the block's monitor and the frame, and the program finishes as it would have.
+ *
+ * <p>{@code signalled <file>} waits on the condition without a timeout until a thread named
+ * {@code stasis-signaller} (so the agent does not count it as the program's) sees {@code file} appear,
+ * then signals: the file is the first snapshot, so the signal comes after a checkpoint captured the
+ * waiting thread and let it go on.
  */
 public final class LockedWait {
     private static final ReentrantLock LOCK = new ReentrantLock(true);
@@ -29,6 +36,12 @@ public final class LockedWait {
 
     public static void main(String[] args) throws Exception {
         String kind = args[0];
+        if (kind.equals("signalled")) {
+            System.out.println("waiting for a signal");
+            String signalled = signalled(Path.of(args[1])); // not inside println: System.out would be in the frame
+            System.out.println(signalled);
+            return;
+        }
         long millis = Long.parseLong(args[1]);
         System.out.println("waiting " + millis + " ms: " + kind);
         long before = System.nanoTime();
@@ -67,6 +80,52 @@ public final class LockedWait {
             LockedWait.class.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         }
         return "monitor: holds " + Thread.holdsLock(LockedWait.class);
+    }
+
+    private static boolean ready;
+
+    private static String signalled(Path snapshot) throws InterruptedException {
+        Thread signaller = new Thread(new SignalWhenExists(snapshot), "stasis-signaller");
+        signaller.setDaemon(true);
+        LOCK.lock();
+        LOCK.lock();
+        try {
+            signaller.start();
+            while (!ready) {
+                NEVER_SIGNALLED.await();
+            }
+            return "signalled: holds " + LOCK.getHoldCount() + ", fair " + LOCK.isFair();
+        } finally {
+            LOCK.unlock();
+            LOCK.unlock();
+        }
+    }
+
+    /** Signals the condition once {@code file} exists. */
+    private static final class SignalWhenExists implements Runnable {
+        private final Path file;
+
+        SignalWhenExists(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!Files.exists(file)) {
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            LOCK.lock();
+            try {
+                ready = true;
+                NEVER_SIGNALLED.signalAll();
+            } finally {
+                LOCK.unlock();
+            }
+        }
     }
 
     private static String block(long millis) throws InterruptedException {
