@@ -1,6 +1,7 @@
 package dev.stasis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,27 +23,40 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LockedWaitResumeIT {
     private static final long WAIT_MILLIS = 12_000;
+    /** Long enough for a checkpoint from the CLI to time out (2 s) while the program still waits. */
+    private static final long BLOCK_WAIT_MILLIS = 7_000;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEAD_FOR = Duration.ofSeconds(2);
 
     @TempDir
     Path work;
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} on JDK {2}")
     @CsvSource(delimiter = '|', value = {
-            "condition | condition: holds 2, fair true, waiters 0",
-            "monitor   | monitor: holds true",
-            "barrier   | barrier: timed out, broken true, parties waiting 0"})
-    void a_thread_in_the_wait_is_checkpointed_at_once_and_resumes_in_it_with_its_lock_back(String kind, String holding) {
+            "condition | condition: holds 2, fair true, waiters 0             | 17",
+            "monitor   | monitor: holds true                                  | 17",
+            "barrier   | barrier: timed out, broken true, parties waiting 0   | 17",
+            // The helpers read lock and barrier internals by reflection from the bootstrap loader: on 25 too.
+            "condition | condition: holds 2, fair true, waiters 0             | 25",
+            "barrier   | barrier: timed out, broken true, parties waiting 0   | 25"})
+    void a_thread_in_the_wait_is_checkpointed_at_once_and_resumes_in_it_with_its_lock_back(String kind, String holding,
+            int jdk) {
         Path snapshots = work.resolve("snapshots");
         // timeout=2s: a checkpoint that had to wait for the wait to end would fail, and no snapshot would exist.
         JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, kind, Long.toString(WAIT_MILLIS))
                 .withAgent("dir=" + snapshots + ",interval=2s,timeout=2s");
+        if (jdk == 25) {
+            String jdk25 = TestEnvironment.jdk25();
+            assumeTrue(jdk25 != null, "Temurin 25 is not installed at the path given by stasis.jdk25.java");
+            command = command.withJava(jdk25);
+        }
         long firstStart = System.nanoTime();
         long killedAt;
         try (ForkedJvm first = ForkedJvm.start(command, work, "first")) {
             first.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
-            awaitSnapshot(snapshots, first);
+            // The third periodic snapshot: half the wait is then left, so a relaunch that waited it all again
+            // would stand out from one that waits the rest, however slowly the JVM starts.
+            awaitSnapshot(snapshots, "snapshot-000003.stasis", first);
             assertThat(first.stdoutLines()).as("still waiting when the snapshot was committed\n" + first.describe())
                     .noneMatch(line -> line.startsWith("waited"));
             first.killHard();
@@ -88,7 +102,7 @@ class LockedWaitResumeIT {
 
     @Test
     void a_wait_inside_a_synchronized_block_fails_the_checkpoint_naming_thread_monitor_and_frame_and_the_program_finishes() {
-        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "block", Long.toString(WAIT_MILLIS))
+        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "block", Long.toString(BLOCK_WAIT_MILLIS))
                 .withAgent("dir=" + work.resolve("snapshots") + ",timeout=2s");
         try (ForkedJvm jvm = ForkedJvm.start(command, work, "block")) {
             jvm.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
@@ -103,14 +117,14 @@ class LockedWaitResumeIT {
                     .contains("at dev.stasis.samples.waits.LockedWait.block(LockedWait.java:")
                     .contains("holds the monitor of java.lang.Object@")
                     .contains("a thread is captured only outside synchronized blocks");
-            assertThat(jvm.awaitExit(Duration.ofMillis(WAIT_MILLIS).plus(START_TIMEOUT))).as(jvm.describe()).isZero();
+            assertThat(jvm.awaitExit(Duration.ofMillis(BLOCK_WAIT_MILLIS).plus(START_TIMEOUT))).as(jvm.describe()).isZero();
             assertThat(jvm.stdoutLines()).as(jvm.describe()).contains("block: holds true");
         }
     }
 
-    private static void awaitSnapshot(Path snapshots, ForkedJvm jvm) {
+    private static void awaitSnapshot(Path snapshots, String name, ForkedJvm jvm) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!Files.exists(snapshots.resolve("snapshot-000001.stasis"))) {
+        while (!Files.exists(snapshots.resolve(name))) {
             assertThat(System.nanoTime() < deadline && jvm.isAlive())
                     .as("waiting for a snapshot in " + snapshots + "\n" + jvm.describe()).isTrue();
             ForkedJvm.sleep(Duration.ofMillis(20));
