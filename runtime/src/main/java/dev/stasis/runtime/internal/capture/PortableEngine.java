@@ -51,6 +51,10 @@ public final class PortableEngine implements Engine {
             onEntry.run();
             return null;
         }
+        if (slot.mode == ThreadSlot.Mode.UNWINDING) {
+            brokenUnwind(slot, "entered " + method);
+            return null;
+        }
         if (slot.mode != ThreadSlot.Mode.REWINDING && !startRewindingIfRecreated(slot)) {
             return null;
         }
@@ -77,6 +81,10 @@ public final class PortableEngine implements Engine {
             return false;
         }
         ThreadSlot slot = slots.get();
+        if (slot.mode == ThreadSlot.Mode.UNWINDING) {
+            brokenUnwind(slot, "reached a poll");
+            return false;
+        }
         if (slot.mode != ThreadSlot.Mode.RUNNING || !slot.isApplicationThread(current)) {
             return false;
         }
@@ -107,9 +115,29 @@ public final class PortableEngine implements Engine {
         }
         slot.mode = ThreadSlot.Mode.UNWINDING;
         slot.remaining = verdict.frames();
+        slot.expectedKeys = verdict.keys();
         slot.unwound.clear();
         slot.quiesce = current;
         return true;
+    }
+
+    /**
+     * A thread that claimed must return frame by frame to its bottom; one that enters a method or reaches a poll
+     * instead ran on past a frame that saved itself (a caller did not see the unwind). That is a fault of Stasis;
+     * say so loudly rather than let the thread save a frame in a random place later.
+     */
+    private void brokenUnwind(ThreadSlot slot, String what) {
+        IllegalStateException fault = new IllegalStateException("stasis: internal error: thread "
+                + Thread.currentThread().getName() + " was unwinding (" + slot.remaining + " frames left, saved "
+                + slot.unwound + ") but " + what);
+        fault.printStackTrace();
+        slot.mode = ThreadSlot.Mode.RUNNING;
+        slot.unwound.clear();
+        slot.quiesce = null;
+        synchronized (pendingLock) {
+            rewindingThreads--;
+            refreshPending();
+        }
     }
 
     @Override
@@ -123,6 +151,13 @@ public final class PortableEngine implements Engine {
         if (slot.mode != ThreadSlot.Mode.UNWINDING) {
             throw new IllegalStateException("stasis: frame " + frame + " unwound on thread "
                     + Thread.currentThread().getName() + ", which is not unwinding");
+        }
+        int index = slot.unwound.size();
+        if (index >= slot.expectedKeys.size() || !slot.expectedKeys.get(index).equals(frame.method)) {
+            // Not the frame the stack held when the thread claimed: some caller ran on past a saved frame.
+            new IllegalStateException("stasis: internal error: thread " + Thread.currentThread().getName()
+                    + " saved " + frame + " as its frame " + index + " but its stack at the claim was "
+                    + slot.expectedKeys).printStackTrace();
         }
         slot.unwound.add(frame);
         if (--slot.remaining > 0) {

@@ -29,13 +29,17 @@ final class StackInspector {
     private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
     /** Capturable with {@code frames} instrumented frames, or blocked for the reason in {@code blocker}. */
-    record Verdict(int frames, String blocker) {
+    /**
+     * Capturable with {@code frames} instrumented frames whose method keys, innermost first, are {@code keys}; or
+     * blocked for the reason in {@code blocker}.
+     */
+    record Verdict(int frames, List<String> keys, String blocker) {
         boolean capturable() {
             return blocker == null;
         }
 
         static Verdict blocked(StackTraceElement at, String reason) {
-            return new Verdict(0, (at == null ? "" : "at " + describe(at) + ": ") + reason);
+            return new Verdict(0, List.of(), (at == null ? "" : "at " + describe(at) + ": ") + reason);
         }
     }
 
@@ -69,7 +73,15 @@ final class StackInspector {
             }
         }
         Verdict locks = checkLocks(frames.subList(0, applicationFrames));
-        return locks != null ? locks : new Verdict(applicationFrames, null);
+        if (locks != null) {
+            return locks;
+        }
+        List<String> keys = new java.util.ArrayList<>(applicationFrames);
+        for (StackFrame frame : frames.subList(0, applicationFrames)) {
+            keys.add(InstrumentedClasses.key(frame.getClassName().replace('.', '/'), frame.getMethodName(),
+                    frame.getDescriptor()));
+        }
+        return new Verdict(applicationFrames, keys, null);
     }
 
     /**

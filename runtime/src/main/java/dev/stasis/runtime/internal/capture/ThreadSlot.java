@@ -18,6 +18,8 @@ final class ThreadSlot {
     Mode mode = Mode.RUNNING;
     /** While unwinding: instrumented frames still to hand over, the bottom one included. */
     int remaining;
+    /** While unwinding: the method keys of the frames it must save, innermost first (from the claim's stack walk). */
+    List<String> expectedKeys = List.of();
     /** While unwinding: the saved frames, top first. */
     final List<Frame> unwound = new ArrayList<>();
     /** While rewinding: the frames still to enter, bottom first. */

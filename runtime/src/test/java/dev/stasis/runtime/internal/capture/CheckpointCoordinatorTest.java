@@ -266,9 +266,10 @@ class CheckpointCoordinatorTest {
         Thread locker = start("locker", ProtocolProgram::lockLoop);
         start("waiter", () -> awaitQuietly(release));
         try {
-            assertThatThrownBy(() -> coordinator.capture(null, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
+            // Long enough for the locker's first lock check (a heap walk at a JVM safepoint) on a loaded machine.
+            assertThatThrownBy(() -> coordinator.capture(null, Duration.ofSeconds(3), CheckpointCoordinatorTest::framesOfOneThread))
                     .isInstanceOf(CheckpointException.class)
-                    .hasMessageStartingWith("checkpoint timed out after 300ms: ")
+                    .hasMessageStartingWith("checkpoint timed out after 3s: ")
                     .hasMessageContaining("thread locker could not stop at a capturable point: at "
                             + "dev.stasis.runtime.internal.capture.ProtocolProgram.")
                     .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@")

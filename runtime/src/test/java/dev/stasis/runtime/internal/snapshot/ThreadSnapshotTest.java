@@ -191,6 +191,27 @@ class ThreadSnapshotTest {
         }
     }
 
+    @Test
+    void a_recreated_thread_is_known_to_the_jvm_by_its_own_id_so_the_locks_it_holds_are_seen() throws Exception {
+        LocalsThread recreated = (LocalsThread) Snapshots.roundTripOne(dir, new LocalsThread());
+        java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        AtomicReference<Object> seen = new AtomicReference<>();
+        recreated.probe = () -> {
+            lock.lock();
+            try {
+                java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getThreadInfo(new long[] {Thread.currentThread().getId()}, true, true)[0];
+                seen.set(info == null ? "no thread info" : List.of(info.getThreadName(), info.getLockedSynchronizers().length));
+            } finally {
+                lock.unlock();
+            }
+        };
+        recreated.start();
+        recreated.join(10_000);
+
+        assertThat(seen.get()).isEqualTo(List.of("captured", 1));
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
