@@ -113,6 +113,11 @@ final class BootstrapInjector {
         ordered.put(name, classes.get(name));
     }
 
+    /** The module the injected classes are in: the bootstrap loader's unnamed module. */
+    static Module runtimeApiModule() throws ClassNotFoundException {
+        return Class.forName(PACKAGE.replace('/', '.') + "Stasis", false, null).getModule();
+    }
+
     /** A second attach into the same JVM must not inject a second copy. */
     static boolean alreadyInBootstrap() {
         return isInBootstrap(PACKAGE.replace('/', '.') + "Stasis");

@@ -22,4 +22,15 @@ final class ModuleOpener {
         Map<String, Set<Module>> exports = Map.of("jdk.internal.misc", Set.of(to));
         inst.redefineModule(base, Set.of(), exports, opens, Set.of(), Map.of());
     }
+
+    /**
+     * Opens the packages whose private lock state the bootstrap {@code dev.stasis.rt} wait helpers read
+     * ({@code ConditionCalls}, {@code BarrierCalls}) to their module, the bootstrap loader's unnamed one.
+     */
+    static void openLocksTo(Instrumentation inst, Module to) {
+        Module base = Object.class.getModule();
+        Map<String, Set<Module>> opens = Map.of("java.util.concurrent", Set.of(to),
+                "java.util.concurrent.locks", Set.of(to));
+        inst.redefineModule(base, Set.of(), Map.of(), opens, Set.of(), Map.of());
+    }
 }

@@ -40,6 +40,7 @@ public final class StasisAgent {
             // Opening first: the injection defines classes through jdk.internal.misc, which this exports to us.
             ModuleOpener.openJavaBase(inst, StasisAgent.class.getModule());
             BootstrapInjector.injectRuntimeApi(inst);
+            ModuleOpener.openLocksTo(inst, BootstrapInjector.runtimeApiModule());
             AgentStartup.start(options, inst);
         } catch (RestoreException | AgentOptionsException e) {
             refuse(e.getMessage());

@@ -15,6 +15,8 @@ final class Samples {
     static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
     static final String LONG_SLEEP = "dev.stasis.samples.sleep.LongSleep";
     static final String BANK_TRANSFERS = "dev.stasis.samples.bank.BankTransfers";
+    static final String LOCKED_WAIT = "dev.stasis.samples.waits.LockedWait";
+    static final String WAITING_THREADS = "dev.stasis.samples.waits.WaitingThreads";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

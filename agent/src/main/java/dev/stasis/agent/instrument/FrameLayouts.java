@@ -7,6 +7,7 @@ import dev.stasis.agent.instrument.internal.LambdaPass;
 import dev.stasis.agent.instrument.internal.PointState;
 import dev.stasis.agent.instrument.internal.SaveHelpers;
 import dev.stasis.agent.instrument.internal.TimeCallPass;
+import dev.stasis.agent.instrument.internal.WaitCallPass;
 import dev.stasis.agent.instrument.internal.UninstrumentableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,6 +99,7 @@ public final class FrameLayouts {
             TimeCallPass.rewriteClock(method);
             CheckpointRestoreCallPass.rewrite(type.name, type.version, method);
             TimeCallPass.rewriteSleeps(method);
+            WaitCallPass.rewrite(method);
             sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey,
                     SaveHelpers.forClass(type.name, type.access, type.version));
         } catch (UninstrumentableException | AnalyzerException | RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.snapshot.kryo;
 
 import com.esotericsoftware.kryo.KryoException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 
 /**
  * Private fields of JDK classes that some serializers read. Looked up when first needed, so a JVM
@@ -19,6 +20,18 @@ final class JdkFields {
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new KryoException(owner.getName() + "." + name + " is not accessible: the agent opens "
+                    + owner.getPackageName() + " to Stasis at startup; without the agent pass --add-opens java.base/"
+                    + owner.getPackageName() + "=ALL-UNNAMED", e);
+        }
+    }
+
+    static Method method(Class<?> owner, String name) {
+        try {
+            Method m = owner.getDeclaredMethod(name);
+            m.setAccessible(true);
+            return m;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new KryoException(owner.getName() + "." + name + "() is not accessible: the agent opens "
                     + owner.getPackageName() + " to Stasis at startup; without the agent pass --add-opens java.base/"
                     + owner.getPackageName() + "=ALL-UNNAMED", e);
         }

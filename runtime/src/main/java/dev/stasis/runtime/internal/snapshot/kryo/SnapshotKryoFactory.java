@@ -120,6 +120,7 @@ public final class SnapshotKryoFactory {
         kryo.addDefaultSerializer(FileOutputStream.class, new OpenFileSerializer.OutputStreams());
         kryo.addDefaultSerializer(RandomAccessFile.class, new OpenFileSerializer.RandomAccessFiles());
         kryo.addDefaultSerializer(FileChannel.class, new FileChannelSerializer());
+        LockSerializers.register(kryo);
 
         kryo.addDefaultSerializer(Thread.class, new ThreadSerializer(MainThread::find));
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
