@@ -1,5 +1,6 @@
 package dev.stasis.agent.instrument;
 
+import dev.stasis.agent.instrument.internal.BlockingCallPass;
 import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.ClinitPass;
@@ -35,7 +36,9 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  *   <li>per method, on a copy: lambdas made serializable ({@link LambdaPass}), calls of
  *       {@code org.crac.Core.checkpointRestore()} turned into a wait the caller is captured in
  *       ({@link CheckpointRestoreCallPass}), {@code System.nanoTime()} put on the offset clock and
- *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), then continuation points, save and restore blocks
+ *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), blocking calls
+ *       that an interrupt can end turned into waits the caller is captured in ({@link BlockingCallPass}),
+ *       then continuation points, save and restore blocks
  *       ({@link ContinuationPass}); a method that fails keeps its
  *       original code and is reported as skipped;</li>
  *   <li>the {@code <clinit>} prologue ({@link ClinitPass}) and the marker field;</li>
@@ -200,6 +203,7 @@ public final class Instrumenter {
             try {
                 CheckpointRestoreCallPass.rewrite(work.name, work.version, method);
                 TimeCallPass.rewriteSleeps(method);
+                BlockingCallPass.rewrite(method, hierarchy);
                 int points = ContinuationPass.instrument(work.name, method, hierarchy, key, saveHelpers);
                 if (points > 0) {
                     instrumented.put(key, points);
