@@ -49,6 +49,7 @@ public final class BlockingCallPass {
     private static final String OBJECT = "Ljava/lang/Object;";
     private static final String TIME_UNIT = "Ljava/util/concurrent/TimeUnit;";
     private static final String TIMEOUT = "J" + TIME_UNIT;
+    private static final int EXTRA_STACK = 4;
 
     /** How a call's timeout, if any, becomes the deadline the helper takes as its last argument. */
     enum Timing {
@@ -189,6 +190,8 @@ public final class BlockingCallPass {
                 } else {
                     Blocking blocking = match(call, hierarchy);
                     if (blocking != null) {
+                        // Above what the call had: the deadline, the phase, or the result and NOT_YET compared.
+                        method.maxStack += EXTRA_STACK;
                         method.instructions.insert(call, replacement(method, call, blocking));
                         method.instructions.remove(call);
                         rewritten++;
