@@ -20,6 +20,15 @@ abstract class BlockingCall {
     /** Makes the call waiting at most {@code nanos}: its result, or {@link #SLICE_RAN_OUT}. */
     abstract Object slice(long nanos) throws Exception;
 
+    /**
+     * True when the call may run other tasks in the calling thread while it waits (a {@code ForkJoinTask}'s
+     * {@code get}, a {@code ForkJoinPool}'s {@code awaitTermination}, which help): an interrupt sent to cut the
+     * wait short could land in one of those tasks, so such a call is made as it was, and is no safepoint.
+     */
+    boolean mayRunOtherTasks() {
+        return false;
+    }
+
     /** A call with a timeout of its own, held as a deadline on the offset clock ({@link Stasis#nanoTime()}). */
     abstract static class Timed extends BlockingCall {
         private final long deadline;

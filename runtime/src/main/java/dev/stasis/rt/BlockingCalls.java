@@ -6,6 +6,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.Semaphore;
@@ -268,6 +271,9 @@ public final class BlockingCalls {
     private static Object run(BlockingCall call) throws Exception {
         if (Thread.currentThread().isInterrupted()) {
             return call.whole(); // the program's interrupt: the call throws (or not) as it always did
+        }
+        if (call.mayRunOtherTasks() || Thread.currentThread() instanceof ForkJoinWorkerThread) {
+            return call.whole(); // it may help run tasks of a pool, which our interrupt must not reach
         }
         if (Stasis.isPending()) {
             // The caller's poll just let this thread go (the checkpoint is not for it, or not yet): a
@@ -584,6 +590,11 @@ public final class BlockingCalls {
         }
 
         @Override
+        boolean mayRunOtherTasks() {
+            return future instanceof ForkJoinTask;
+        }
+
+        @Override
         Object whole() throws Exception {
             return future.get();
         }
@@ -607,6 +618,11 @@ public final class BlockingCalls {
         }
 
         @Override
+        boolean mayRunOtherTasks() {
+            return future instanceof ForkJoinTask;
+        }
+
+        @Override
         Object waitAtMost(long nanos) throws Exception {
             return future.get(nanos, TimeUnit.NANOSECONDS);
         }
@@ -618,6 +634,11 @@ public final class BlockingCalls {
         TimedAwaitTermination(ExecutorService executor, long deadline) {
             super(deadline);
             this.executor = executor;
+        }
+
+        @Override
+        boolean mayRunOtherTasks() {
+            return executor instanceof ForkJoinPool;
         }
 
         @Override

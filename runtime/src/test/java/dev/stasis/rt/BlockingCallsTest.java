@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -487,6 +488,24 @@ class BlockingCallsTest {
 
         phaser.arrive();
         assertThat(BlockingCalls.awaitAdvance(phaser, phase)).isEqualTo(1);
+    }
+
+    /** A fork/join task's get may run other tasks in the caller: an interrupt of ours must not reach them. */
+    @Test
+    void a_fork_join_tasks_get_is_made_as_it_was_and_not_interrupted_for_a_checkpoint() throws Exception {
+        ForkJoinTask<String> task = ForkJoinTask.adapt(() -> "value");
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        Thread caller = start(() -> outcome.complete(BlockingCalls.get(task)), outcome);
+        awaitBlocked(caller);
+
+        Stasis.setPending(true);
+
+        assertThat(outcome.completeOnTimeout("still waiting", 100, TimeUnit.MILLISECONDS)
+                .get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo("still waiting");
+        assertThat(caller.isInterrupted()).isFalse();
+        task.invoke();
+        caller.join(PROMPTLY.toMillis());
+        assertThat(caller.isAlive()).as("the get returned once the task ran").isFalse();
     }
 
     @Test
