@@ -3,6 +3,7 @@ package dev.stasis.rt;
 import java.time.Duration;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.ExecutorService;
@@ -218,6 +219,16 @@ public final class BlockingCalls {
     /** Throws what {@code Future.get(timeout, unit)} throws, {@code TimeoutException} included. */
     public static Object get(Future<?> future, long deadline) throws InterruptedException {
         return complete(new TimedFutureGet(future, deadline));
+    }
+
+    /** {@code CompletionService.take()}: the next completed task's future. */
+    public static Object take(CompletionService<?> service) throws InterruptedException {
+        return complete(new CompletionTake(service));
+    }
+
+    /** {@code CompletionService.poll(timeout, unit)}. */
+    public static Object poll(CompletionService<?> service, long deadline) throws InterruptedException {
+        return complete(new TimedCompletionPoll(service, deadline));
     }
 
     public static Object awaitTermination(ExecutorService executor, long deadline) throws InterruptedException {
@@ -625,6 +636,39 @@ public final class BlockingCalls {
         @Override
         Object waitAtMost(long nanos) throws Exception {
             return future.get(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static final class CompletionTake extends BlockingCall {
+        private final CompletionService<?> service;
+
+        CompletionTake(CompletionService<?> service) {
+            this.service = service;
+        }
+
+        @Override
+        Object whole() throws InterruptedException {
+            return service.take();
+        }
+
+        @Override
+        Object slice(long nanos) throws InterruptedException {
+            Object done = service.poll(nanos, TimeUnit.NANOSECONDS);
+            return done == null ? SLICE_RAN_OUT : done;
+        }
+    }
+
+    private static final class TimedCompletionPoll extends BlockingCall.TimedNullable {
+        private final CompletionService<?> service;
+
+        TimedCompletionPoll(CompletionService<?> service, long deadline) {
+            super(deadline);
+            this.service = service;
+        }
+
+        @Override
+        Object waitAtMost(long nanos) throws InterruptedException {
+            return service.poll(nanos, TimeUnit.NANOSECONDS);
         }
     }
 

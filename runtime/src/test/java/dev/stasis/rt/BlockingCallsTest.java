@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
@@ -233,6 +234,20 @@ class BlockingCallsTest {
                 }),
                 named("CompletableFuture.get", () -> new OnCompletableFuture()),
                 named("ExecutorService.awaitTermination", () -> new OnExecutor()),
+                named("CompletionService.take", () -> new OnCompletionService() {
+                    @Override
+                    public Object call() throws Exception {
+                        return BlockingCalls.take(service);
+                    }
+                }),
+                named("CompletionService.poll(timeout)", () -> new OnCompletionService() {
+                    private final long deadline = farDeadline();
+
+                    @Override
+                    public Object call() throws Exception {
+                        return BlockingCalls.poll(service, deadline);
+                    }
+                }),
                 named("Exchanger.exchange", () -> new OnExchanger() {
                     @Override
                     public Object call() throws Exception {
@@ -333,7 +348,7 @@ class BlockingCallsTest {
         Stasis.setPending(false);
         blocked.release();
         Object result = blocked.call();
-        assertThat(result + " | " + blocked.state()).isEqualTo(blocked.completed());
+        assertThat(shown(result) + " | " + blocked.state()).isEqualTo(blocked.completed());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -349,7 +364,7 @@ class BlockingCallsTest {
 
         blocked.release();
         Object result = awaitResult(blocked);
-        assertThat(result + " | " + blocked.state()).isEqualTo(blocked.completed());
+        assertThat(shown(result) + " | " + blocked.state()).isEqualTo(blocked.completed());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -760,6 +775,32 @@ class BlockingCallsTest {
         }
     }
 
+    /** A task submitted to an executor that runs it only once released; the call's result is its future. */
+    private abstract static class OnCompletionService implements Blocked {
+        private final List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ExecutorCompletionService<String> service = new ExecutorCompletionService<>(held::add);
+
+        OnCompletionService() {
+            service.submit(() -> "value");
+        }
+
+        @Override
+        public String state() {
+            return "held " + held.size();
+        }
+
+        @Override
+        public void release() {
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+
+        @Override
+        public String completed() {
+            return "value | held 0";
+        }
+    }
+
     /** The partner exchanges from its own thread once released; what it received is part of the state. */
     private abstract static class OnExchanger implements Blocked {
         final Exchanger<Object> exchanger = new Exchanger<>();
@@ -856,6 +897,11 @@ class BlockingCallsTest {
 
     private static Arguments named(String name, Supplier<Blocked> primitive) {
         return Arguments.of(Named.of(name, primitive));
+    }
+
+    /** A result as the tests compare it: a future (what a completion service gives) by its value. */
+    private static String shown(Object result) throws Exception {
+        return result instanceof java.util.concurrent.Future<?> future ? String.valueOf(future.get()) : String.valueOf(result);
     }
 
     private static long farDeadline() {

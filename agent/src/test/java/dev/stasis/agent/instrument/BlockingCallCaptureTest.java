@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -90,6 +92,8 @@ class BlockingCallCaptureTest {
                         future -> "done " + ((CompletableFuture<?>) future).isDone())),
                 of(new Case("awaitTermination", PausedPool::new, pool -> ((PausedPool) pool).finish.countDown(),
                         "terminated true", pool -> "terminated " + ((PausedPool) pool).isTerminated())),
+                completion("takeCompleted"),
+                completion("pollCompleted"),
                 exchanger("exchange"),
                 exchanger("exchangeTimed"),
                 phaser("awaitAdvance", true),
@@ -229,6 +233,32 @@ class BlockingCallCaptureTest {
     private static Arguments semaphore(String method, int permits, String expected) {
         return of(new Case(method, () -> new Semaphore(permits), semaphore -> ((Semaphore) semaphore).release(),
                 expected, semaphore -> "permits " + ((Semaphore) semaphore).availablePermits()));
+    }
+
+    /** A completion service whose one task runs only once released. */
+    private static Arguments completion(String method) {
+        return of(new Case(method, HeldCompletions::new, service -> ((HeldCompletions) service).release(),
+                "completed value", service -> "held " + ((HeldCompletions) service).held.size()));
+    }
+
+    /** A JDK completion service over an executor that holds its tasks until released. */
+    private static final class HeldCompletions extends ExecutorCompletionService<String> {
+        final List<Runnable> held;
+
+        HeldCompletions() {
+            this(new CopyOnWriteArrayList<>());
+        }
+
+        private HeldCompletions(List<Runnable> held) {
+            super(held::add);
+            this.held = held;
+            submit(() -> "value");
+        }
+
+        void release() {
+            held.forEach(Runnable::run);
+            held.clear();
+        }
     }
 
     /** The partner exchanges from a thread of its own once released. */

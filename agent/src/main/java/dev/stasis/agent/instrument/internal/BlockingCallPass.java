@@ -135,6 +135,7 @@ public final class BlockingCallPass {
     private static final String SEMAPHORE = "java/util/concurrent/Semaphore";
     private static final String FUTURE = "java/util/concurrent/Future";
     private static final String EXECUTOR = "java/util/concurrent/ExecutorService";
+    private static final String COMPLETION = "java/util/concurrent/CompletionService";
     private static final String EXCHANGER = "java/util/concurrent/Exchanger";
     private static final String PHASER = "java/util/concurrent/Phaser";
 
@@ -166,6 +167,8 @@ public final class BlockingCallPass {
             new Blocking(SEMAPHORE, "tryAcquire", "(I" + TIMEOUT + ")Z", "tryAcquire", Timing.TIMEOUT_UNIT),
             new Blocking(FUTURE, "get", "()" + OBJECT, "get", Timing.NONE),
             new Blocking(FUTURE, "get", "(" + TIMEOUT + ")" + OBJECT, "get", Timing.TIMEOUT_UNIT),
+            new Blocking(COMPLETION, "take", "()L" + FUTURE + ";", "take", Timing.NONE),
+            new Blocking(COMPLETION, "poll", "(" + TIMEOUT + ")L" + FUTURE + ";", "poll", Timing.TIMEOUT_UNIT),
             new Blocking(EXECUTOR, "awaitTermination", "(" + TIMEOUT + ")Z", "awaitTermination", Timing.TIMEOUT_UNIT),
             new Blocking(EXCHANGER, "exchange", "(" + OBJECT + ")" + OBJECT, "exchange", Timing.NONE),
             new Blocking(EXCHANGER, "exchange", "(" + OBJECT + TIMEOUT + ")" + OBJECT, "exchange", Timing.TIMEOUT_UNIT),

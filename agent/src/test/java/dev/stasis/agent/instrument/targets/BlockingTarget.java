@@ -3,6 +3,7 @@ package dev.stasis.agent.instrument.targets;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.ExecutorService;
@@ -154,6 +155,14 @@ public final class BlockingTarget {
 
     public static String getFromCompletableFuture() throws Exception {
         return "got " + ((CompletableFuture<String>) the()).get();
+    }
+
+    public static String takeCompleted() throws Exception {
+        return "completed " + ((CompletionService<String>) the()).take().get();
+    }
+
+    public static String pollCompleted() throws Exception {
+        return "completed " + ((CompletionService<String>) the()).poll(LONG, TimeUnit.SECONDS).get();
     }
 
     public static String awaitTermination() throws InterruptedException {
