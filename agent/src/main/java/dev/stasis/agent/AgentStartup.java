@@ -108,12 +108,12 @@ final class AgentStartup {
     /** Runs on the thread that will run {@code main} (premain's thread). */
     private static void startTriggers(StasisRuntime runtime, AgentOptions options) {
         try {
-            Thread main = Thread.currentThread();
             TerminationSignals signals = new TerminationSignals();
             signals.install(options.onTerm() == AgentOptions.TermAction.CHECKPOINT ? () -> checkpointOnTerm(runtime) : () -> true);
             FinishOnExit finish = FinishOnExit.install(runtime, signals);
             if (options.interval() != null) {
-                IntervalTrigger.start(runtime, options.interval(), () -> main.isAlive() && !finish.exiting());
+                // The program runs until the JVM exits: its main method may return while its other threads work on.
+                IntervalTrigger.start(runtime, options.interval(), () -> !finish.exiting());
             }
         } catch (Throwable t) {
             AgentLog.warn("checkpoint triggers not started: " + t);

@@ -43,7 +43,8 @@ final class SnapshotInspector {
             for (int i = thread.frames().size() - 1; i >= 0; i--) {
                 frames.add(frame(thread.frames().get(i), layouts.resolve(thread.frames().get(i)), values));
             }
-            threads.add(new Inspection.ThreadView(thread.name(), thread.daemon(), thread.priority(), List.copyOf(frames)));
+            threads.add(new Inspection.ThreadView(thread.name(), thread.thread().isDaemon(), thread.thread().getPriority(),
+                    List.copyOf(frames)));
         }
         List<Inspection.StaticsView> statics = new ArrayList<>();
         for (ClassStatics classStatics : content.statics()) {

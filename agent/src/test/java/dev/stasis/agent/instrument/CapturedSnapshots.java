@@ -114,7 +114,7 @@ public final class CapturedSnapshots {
         fingerprints.put(internalName, ClassFingerprint.of(InstrumentingLoader.readClass(
                 CapturedSnapshots.class.getClassLoader(), target.getName())));
         List<ClassStatics> statics = List.of(StaticFields.capture(target));
-        SnapshotContent content = new SnapshotContent(statics, List.of(new ThreadCapture("main", false, 5, bottomFirst)));
+        SnapshotContent content = new SnapshotContent(statics, List.of(new ThreadCapture("main", true, new Thread("main"), bottomFirst)));
         SnapshotStore store = SnapshotStore.open(dir);
         String id = store.newSnapshotId();
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, "run-inspect", 1_795_000_000_000L, "test",

@@ -40,7 +40,6 @@ public final class PortableRuntime implements StasisRuntime {
     private final SnapshotStore store;
     private final SnapshotSettings settings;
     private final PortableEngine engine;
-    private static final Duration THREAD_END_GRACE = Duration.ofSeconds(2);
 
     private final ApplicationThreads threads = ApplicationThreads.ofJvm();
     private final CheckpointCoordinator coordinator;
@@ -128,10 +127,6 @@ public final class PortableRuntime implements StasisRuntime {
      * snapshot was written or not (jdk.crac's rules, {@link CheckpointLifecycle}).
      */
     private synchronized Checkpointed checkpointNotifying() throws CheckpointException {
-        if (mainThread == null) {
-            lastError = "cannot checkpoint: the main thread had ended before Stasis started";
-            throw new CheckpointException(lastError);
-        }
         try {
             lifecycle.beforeCheckpoint();
         } catch (CheckpointException e) {
@@ -156,12 +151,9 @@ public final class PortableRuntime implements StasisRuntime {
                 config.arguments(), environment);
         List<Object> resources = lifecycle.resourcesToSave();
         try {
-            if (!resources.isEmpty()) {
-                awaitThreadsStoppedByResources();
-            }
             CheckpointCoordinator.Captured<SnapshotFile> captured = coordinator.capture(mainThread,
-                    config.quiesceTimeout(), frames -> writer.write(origin, engine.initializationOrder(), mainThread,
-                            frames, resources));
+                    config.quiesceTimeout(), parked -> writer.write(origin, engine.initializationOrder(), mainThread,
+                            parked, resources));
             SnapshotFile file = captured.result();
             prune();
             lastSnapshotId = file.id();
@@ -173,22 +165,6 @@ public final class PortableRuntime implements StasisRuntime {
         } catch (CheckpointException e) {
             lastError = e.getMessage();
             throw e;
-        }
-    }
-
-    /**
-     * A resource that stops a server or a pool has its threads told to end, and they take a moment to
-     * (a {@code Timer}'s thread ends after {@code cancel()} returns): give them until the quiesce timeout
-     * (at most {@link #THREAD_END_GRACE}) before the capture refuses a program with other threads.
-     */
-    private void awaitThreadsStoppedByResources() throws CheckpointException {
-        Duration grace = config.quiesceTimeout().compareTo(THREAD_END_GRACE) < 0 ? config.quiesceTimeout() : THREAD_END_GRACE;
-        try {
-            threads.awaitOnly(mainThread, grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CheckpointException("checkpoint interrupted while waiting for the threads the org.crac resources"
-                    + " stopped to end; the program runs on");
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.stasis.runtime.internal.capture;
 
+import dev.stasis.runtime.internal.snapshot.threads.MainThread;
 import java.util.ArrayList;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -34,36 +33,20 @@ public final class ApplicationThreads {
         return new ApplicationThreads(isApplication);
     }
 
-    /** The live application threads other than {@code main}, by name. */
-    List<String> othersThan(Thread main) {
-        List<String> names = new ArrayList<>();
-        for (Thread thread : liveThreads()) {
-            if (thread != main && thread.isAlive() && isApplication.test(thread)) {
-                names.add(thread.getName());
-            }
-        }
-        names.sort(null);
-        return names;
+    /** Whether {@code thread} is one of the application's threads (alive or not). */
+    boolean includes(Thread thread) {
+        return isApplication.test(thread);
     }
 
-    /**
-     * Waits until no application thread but {@code main} is alive, or {@code timeout} has passed.
-     *
-     * @return true when only {@code main} is left
-     */
-    public boolean awaitOnly(Thread main, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** The live application threads, without {@code except} (the thread that asks), in no particular order. */
+    List<Thread> live(Thread except) {
+        List<Thread> live = new ArrayList<>();
         for (Thread thread : liveThreads()) {
-            if (thread == main || !isApplication.test(thread)) {
-                continue;
+            if (thread != except && thread.isAlive() && isApplication.test(thread)) {
+                live.add(thread);
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            thread.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
         }
-        return othersThan(main).isEmpty();
+        return live;
     }
 
     /**
@@ -71,17 +54,7 @@ public final class ApplicationThreads {
      * name in the main group (an agent attached later runs on the attach thread). Null if it ended.
      */
     public static Thread mainThread() {
-        Thread current = Thread.currentThread();
-        if (current.getName().equals("main")) {
-            return current;
-        }
-        for (Thread thread : liveThreads()) {
-            ThreadGroup group = thread.getThreadGroup();
-            if (thread.getName().equals("main") && group != null && descendsFromMainGroup(group)) {
-                return thread;
-            }
-        }
-        return null;
+        return MainThread.find();
     }
 
     public static boolean isApplicationThread(Thread thread) {

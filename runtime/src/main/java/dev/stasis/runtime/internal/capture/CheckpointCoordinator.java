@@ -1,28 +1,32 @@
 package dev.stasis.runtime.internal.capture;
 
-import dev.stasis.rt.Frame;
 import dev.stasis.runtime.CheckpointException;
 import java.io.IOException;
 import java.time.Duration;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Brings the application thread to a stop at a capturable point, lets the caller use its frames
- * while it is parked, and always lets it go again: a failed checkpoint leaves the application
- * running. One capture at a time.
+ * Brings every application thread to a stop at a capturable point (a consistent cut: all of them parked at
+ * once), lets the caller use their frames while they are parked, and always lets them go again: a failed
+ * checkpoint leaves the application running. One capture at a time.
  */
 public final class CheckpointCoordinator {
-    /** What to do with the captured frames (bottom first) while their thread is parked. */
+    /** What to do with the parked threads (the main thread first) while they are parked. */
     @FunctionalInterface
     public interface WhileParked<T> {
-        T run(List<Frame> bottomFirst) throws Exception;
+        T run(List<ParkedThread> threads) throws Exception;
     }
 
     /** What the action returned, and how long the thread was kept from running. */
     public record Captured<T>(T result, long pauseNanos) {
     }
 
-    private static final long ALIVE_CHECK_NANOS = 50_000_000;
+    /** The live threads are enumerated again at least this often while the coordinator waits for the cut. */
+    private static final long RECHECK_MILLIS = 10;
 
     private final PortableEngine engine;
     private final ApplicationThreads threads;
@@ -32,44 +36,40 @@ public final class CheckpointCoordinator {
         this.threads = threads;
     }
 
+    /**
+     * @param main the JVM's main thread (it comes first in the cut), or null; it may have ended
+     */
     public synchronized <T> Captured<T> capture(Thread main, Duration timeout, WhileParked<T> action)
             throws CheckpointException {
-        if (!main.isAlive()) {
-            throw new CheckpointException("cannot checkpoint: thread " + main.getName()
-                    + " has ended, so there is no program state left to save");
-        }
-        if (main == Thread.currentThread()) {
-            throw new CheckpointException("cannot checkpoint from thread " + main.getName()
-                    + " itself: it would wait for itself to stop. Request checkpoints from another thread "
+        Thread self = Thread.currentThread();
+        if (threads.includes(self)) {
+            throw new CheckpointException("cannot checkpoint from application thread " + self.getName()
+                    + ": it would wait for itself to stop. Request checkpoints from another thread "
                     + "(JMX, interval=, the CLI).");
         }
-        List<String> others = threads.othersThan(main);
-        if (!others.isEmpty()) {
-            throw new CheckpointException("cannot checkpoint: this version checkpoints single-threaded programs; threads "
-                    + String.join(", ", others) + " are running besides " + main.getName()
-                    + ". Checkpoint before they start or after they end.");
+        if (threads.live(self).isEmpty()) {
+            throw new CheckpointException("cannot checkpoint: no application thread is running, so there is no "
+                    + "program state left to save");
         }
-        CaptureRequest request = engine.request(main);
+        Quiesce quiesce = engine.request(threads);
         try {
-            awaitParked(request, timeout);
-            T result = action.run(request.frames());
-            return new Captured<>(result, System.nanoTime() - request.requestedAtNanos);
+            List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
+            T result = action.run(cut);
+            return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CheckpointException("checkpoint interrupted while waiting for thread " + main.getName()
-                    + "; the program runs on");
+            throw new CheckpointException("checkpoint interrupted while waiting for the application threads to stop; "
+                    + "the program runs on");
         } catch (Exception | Error e) {
             throw new CheckpointException(reasonOf(e) + "; the program runs on and the previous snapshots are intact", e);
         } finally {
-            // Cancel first, so a thread that has not claimed the request never will; then withdraw and
-            // release, so a parked thread (or one about to park) rewinds and nobody captures it again.
-            if (!request.cancelIfUnclaimed()) {
-                request.abandonIfNotParked();
-            }
-            engine.withdraw(request);
-            request.release();
+            // Abandon first, so a thread still unwinding never parks; then withdraw and release, so every parked
+            // thread (or one about to park) rewinds and nobody is captured again.
+            quiesce.abandon();
+            engine.withdraw(quiesce);
+            quiesce.release();
         }
     }
 
@@ -78,56 +78,74 @@ public final class CheckpointCoordinator {
         return e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private void awaitParked(CaptureRequest request, Duration timeout) throws CheckpointException, InterruptedException {
-        long nanos = timeout.toNanos();
-        if (awaitParkedWhileAlive(request, nanos)) {
-            return;
-        }
-        if (request.cancelIfUnclaimed()) {
-            throw timedOut(request, timeout);
-        }
-        // The thread claimed the request just in time and is returning frame by frame: give it as long again.
-        if (awaitParkedWhileAlive(request, nanos)) {
-            return;
-        }
-        if (request.abandonIfNotParked()) {
-            throw new CheckpointException("checkpoint abandoned: thread " + request.target.getName()
-                    + " started to unwind but did not reach its bottom frame within " + format(timeout)
-                    + "; it runs on");
-        }
-        // It parked between the wait and the abandon: the latch is counted down right after.
-        request.awaitParked(Long.MAX_VALUE);
-    }
-
-    /** Waits in slices, so a thread that ends meanwhile does not keep the checkpoint waiting for nothing. */
-    private static boolean awaitParkedWhileAlive(CaptureRequest request, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        while (request.target.isAlive()) {
+    /**
+     * Waits until every live application thread is parked at once. Threads that start meanwhile are waited for
+     * too (they reach their entry poll), threads that end drop out; the set is enumerated again whenever a
+     * thread parks and at least every {@link #RECHECK_MILLIS} ms.
+     */
+    private List<ParkedThread> awaitCut(Quiesce quiesce, Thread main, Duration timeout)
+            throws CheckpointException, InterruptedException {
+        Thread self = Thread.currentThread();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Thread> live = threads.live(self);
+            List<ParkedThread> cut = quiesce.closeIfAllParked(live, main);
+            if (cut != null) {
+                if (cut.isEmpty()) {
+                    throw new CheckpointException("checkpoint abandoned: every application thread ended before it "
+                            + "reached a capturable point");
+                }
+                return cut;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return false;
+                quiesce.abandon();
+                throw timedOut(quiesce, live, timeout);
             }
-            if (request.awaitParked(Math.min(left, ALIVE_CHECK_NANOS))) {
-                return true;
-            }
+            quiesce.awaitChange(Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
         }
-        return request.awaitParked(0);
     }
 
-    private static CheckpointException timedOut(CaptureRequest request, Duration timeout) {
-        Thread thread = request.target;
-        if (!thread.isAlive()) {
-            return new CheckpointException("checkpoint abandoned: thread " + thread.getName()
-                    + " ended before it reached a capturable point");
+    /** Names every thread that kept the checkpoint waiting, where it was and what it held. */
+    private static CheckpointException timedOut(Quiesce quiesce, List<Thread> live, Duration timeout) {
+        List<String> reasons = new ArrayList<>();
+        for (Thread thread : live) {
+            if (quiesce.isParked(thread) || !thread.isAlive()) {
+                continue;
+            }
+            if (quiesce.isUnwinding(thread)) {
+                reasons.add("thread " + thread.getName() + " started to unwind but did not reach its bottom frame");
+                continue;
+            }
+            String where = quiesce.blocker(thread);
+            if (where != null) {
+                reasons.add("thread " + thread.getName() + " could not stop at a capturable point: " + where);
+            } else {
+                reasons.add("thread " + thread.getName() + " did not reach a poll (it is blocked, or in code that is "
+                        + "not instrumented): " + whereIs(thread.getStackTrace()) + heldLocks(thread));
+            }
         }
-        String where = request.blocker;
-        if (where != null) {
-            return new CheckpointException("checkpoint timed out after " + format(timeout) + ": thread "
-                    + thread.getName() + " could not stop at a capturable point: " + where);
+        if (reasons.isEmpty()) {
+            reasons.add("the application threads kept starting and ending");
         }
-        return new CheckpointException("checkpoint timed out after " + format(timeout) + ": thread "
-                + thread.getName() + " did not reach a poll (it is blocked, or in code that is not instrumented): "
-                + whereIs(thread.getStackTrace()));
+        return new CheckpointException("checkpoint timed out after " + format(timeout) + ": "
+                + String.join("; ", reasons));
+    }
+
+    /** The locks a thread that never polled holds: often why others cannot stop either. */
+    private static String heldLocks(Thread thread) {
+        ThreadInfo[] infos = ManagementFactory.getThreadMXBean().getThreadInfo(new long[] {thread.getId()}, true, true);
+        if (infos.length == 0 || infos[0] == null) {
+            return "";
+        }
+        List<String> held = new ArrayList<>();
+        for (LockInfo monitor : infos[0].getLockedMonitors()) {
+            held.add("the monitor of " + monitor);
+        }
+        for (LockInfo lock : infos[0].getLockedSynchronizers()) {
+            held.add(lock.toString());
+        }
+        return held.isEmpty() ? "" : ", holding " + String.join(", ", held);
     }
 
     /** The application frame the thread is in, and the JDK method it called, if any. */

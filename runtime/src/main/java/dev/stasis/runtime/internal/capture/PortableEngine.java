@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The slow paths of {@link Stasis}: each thread is {@code RUNNING}, {@code UNWINDING} (saving its
@@ -23,8 +25,14 @@ public final class PortableEngine implements Engine {
     private final ThreadLocal<ThreadSlot> slots = ThreadLocal.withInitial(ThreadSlot::new);
     private final List<Class<?>> initOrder = Collections.synchronizedList(new ArrayList<>());
     private final Object pendingLock = new Object();
-    private volatile CaptureRequest request;
-    /** Guarded by {@link #pendingLock}. */
+    private volatile Quiesce quiesce;
+    /** Recreated threads, not yet started or not yet at their first instrumented entry, and the frames they rewind. */
+    private final Map<Thread, List<Frame>> starting = new ConcurrentHashMap<>();
+    /**
+     * Guarded by {@link #pendingLock}: threads unwinding, parked, rewinding, about to rewind, or ending at their
+     * first entry. Pending stays raised while any is: a thread half way through its unwind whose callers stopped
+     * seeing the flag would take the dummy value a saved frame returned for a real result.
+     */
     private int rewindingThreads;
     /** Binary names of the classes whose initialisers a restore replays, or null. */
     private volatile Set<String> replaying;
@@ -36,7 +44,14 @@ public final class PortableEngine implements Engine {
     @Override
     public Frame enter(String method) {
         ThreadSlot slot = slots.get();
-        if (slot.mode != ThreadSlot.Mode.REWINDING) {
+        if (slot.mode == ThreadSlot.Mode.ENDING) {
+            Runnable onEntry = slot.onEntry;
+            slot.onEntry = null;
+            finishRewinding(slot);
+            onEntry.run();
+            return null;
+        }
+        if (slot.mode != ThreadSlot.Mode.REWINDING && !startRewindingIfRecreated(slot)) {
             return null;
         }
         Frame next = slot.rewind.pollFirst();
@@ -57,13 +72,21 @@ public final class PortableEngine implements Engine {
 
     @Override
     public boolean poll() {
-        CaptureRequest current = request;
-        if (current == null || current.target != Thread.currentThread()
-                || current.phase() != CaptureRequest.Phase.REQUESTED) {
+        Quiesce current = quiesce;
+        if (current == null) {
             return false;
         }
         ThreadSlot slot = slots.get();
-        if (slot.mode != ThreadSlot.Mode.RUNNING) {
+        if (slot.mode != ThreadSlot.Mode.RUNNING || !slot.isApplicationThread(current)) {
+            return false;
+        }
+        Thread self = Thread.currentThread();
+        if (!current.isOpen()) {
+            // Past the cut: this thread was not running when it was taken (a JDK or Stasis thread started it
+            // meanwhile). It must not change the heap under the writer, so it waits here until the release.
+            if (!current.isParked(self)) {
+                current.awaitRelease();
+            }
             return false;
         }
         long now = System.nanoTime();
@@ -72,17 +95,20 @@ public final class PortableEngine implements Engine {
         }
         StackInspector.Verdict verdict = inspector.inspectCurrentThread();
         if (!verdict.capturable()) {
-            current.blocker = verdict.blocker();
+            current.blockedAt(self, verdict.blocker());
             slot.nextWalkNanos = now + RECHECK_NANOS;
             return false;
         }
-        if (!current.claim()) {
+        if (!current.claim(self)) {
             return false;
+        }
+        synchronized (pendingLock) {
+            rewindingThreads++; // until it has rewound: the quiesce may be withdrawn before it reaches its bottom
         }
         slot.mode = ThreadSlot.Mode.UNWINDING;
         slot.remaining = verdict.frames();
         slot.unwound.clear();
-        slot.request = current;
+        slot.quiesce = current;
         return true;
     }
 
@@ -104,16 +130,16 @@ public final class PortableEngine implements Engine {
         }
         List<Frame> bottomFirst = new ArrayList<>(slot.unwound);
         Collections.reverse(bottomFirst);
-        CaptureRequest finished = slot.request;
-        slot.request = null;
+        Quiesce finished = slot.quiesce;
+        slot.quiesce = null;
         slot.unwound.clear();
         // The bottom frame carries on in place (its locals are intact); the frames above it are
-        // rewound through their entries. Counted as rewinding before it parks, so pending stays set
+        // rewound through their entries. Counted as rewinding since its claim, so pending stays set
         // when the coordinator lets go.
         List<Frame> above = bottomFirst.subList(1, bottomFirst.size());
-        startRewinding(slot, above);
+        setRewindList(slot, above);
         slot.mode = ThreadSlot.Mode.PARKED;
-        finished.parkWith(List.copyOf(bottomFirst));
+        finished.parkWith(Thread.currentThread(), List.copyOf(bottomFirst));
         if (above.isEmpty()) {
             finishRewinding(slot);
         } else {
@@ -160,33 +186,84 @@ public final class PortableEngine implements Engine {
         slot.mode = ThreadSlot.Mode.REWINDING;
     }
 
-    /** Asks {@code target} to unwind at its next capturable poll. One request at a time. */
-    CaptureRequest request(Thread target) {
+    /**
+     * Makes {@code thread}, recreated and not started yet, rewind these frames (bottom first) from its first
+     * instrumented entry, which is its bottom frame's method. Pending stays raised until it got there.
+     */
+    public void rewindOnStart(Thread thread, List<Frame> bottomFirst) {
+        if (bottomFirst.isEmpty()) {
+            throw new IllegalArgumentException("thread " + thread.getName() + " has no frames to rewind");
+        }
         synchronized (pendingLock) {
-            if (request != null) {
+            starting.put(thread, List.copyOf(bottomFirst));
+            rewindingThreads++;
+            Stasis.setPending(true);
+        }
+    }
+
+    /**
+     * The current thread (the relaunched {@code main}, whose run had already returned at the checkpoint) runs
+     * {@code onEntry} at its next instrumented method entry instead of that method.
+     */
+    public void endCurrentThreadOnEntry(Runnable onEntry) {
+        ThreadSlot slot = slots.get();
+        if (slot.mode != ThreadSlot.Mode.RUNNING) {
+            throw new IllegalStateException("stasis: thread " + Thread.currentThread().getName()
+                    + " cannot be set to end while " + slot.mode);
+        }
+        synchronized (pendingLock) {
+            rewindingThreads++;
+            Stasis.setPending(true);
+        }
+        slot.onEntry = onEntry;
+        slot.mode = ThreadSlot.Mode.ENDING;
+    }
+
+    /** A recreated thread at its first instrumented entry takes up its frames; counted as rewinding since {@link #rewindOnStart}. */
+    private boolean startRewindingIfRecreated(ThreadSlot slot) {
+        if (starting.isEmpty()) {
+            return false;
+        }
+        List<Frame> frames = starting.remove(Thread.currentThread());
+        if (frames == null) {
+            return false;
+        }
+        setRewindList(slot, frames);
+        slot.mode = ThreadSlot.Mode.REWINDING;
+        return true;
+    }
+
+    /** Asks every application thread to unwind at its next capturable poll. One quiesce at a time. */
+    Quiesce request(ApplicationThreads threads) {
+        synchronized (pendingLock) {
+            if (quiesce != null) {
                 throw new IllegalStateException("stasis: a capture is already in progress");
             }
-            CaptureRequest created = new CaptureRequest(target);
-            request = created;
+            Quiesce created = new Quiesce(threads);
+            quiesce = created;
             Stasis.setPending(true);
             return created;
         }
     }
 
-    /** Withdraws the request (before its thread is released), so no poll sees it any more. */
-    void withdraw(CaptureRequest finished) {
+    /** Withdraws the quiesce (before its threads are released), so no poll sees it any more. */
+    void withdraw(Quiesce finished) {
         synchronized (pendingLock) {
-            if (request == finished) {
-                request = null;
+            if (quiesce == finished) {
+                quiesce = null;
             }
             refreshPending();
         }
     }
 
-    private void startRewinding(ThreadSlot slot, List<Frame> bottomFirst) {
+    private static void setRewindList(ThreadSlot slot, List<Frame> bottomFirst) {
         slot.rewind.clear();
         slot.rewind.addAll(bottomFirst);
         slot.rewindDepth = bottomFirst.size();
+    }
+
+    private void startRewinding(ThreadSlot slot, List<Frame> bottomFirst) {
+        setRewindList(slot, bottomFirst);
         synchronized (pendingLock) {
             rewindingThreads++;
             Stasis.setPending(true);
@@ -203,6 +280,6 @@ public final class PortableEngine implements Engine {
     }
 
     private void refreshPending() {
-        Stasis.setPending(request != null || rewindingThreads > 0);
+        Stasis.setPending(quiesce != null || rewindingThreads > 0);
     }
 }

@@ -22,7 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Turns a parked thread's frames and the statics of the initialised classes into a committed snapshot. */
+/** Turns the parked threads' frames and the statics of the initialised classes into a committed snapshot. */
 public final class SnapshotWriter {
     /** Who wrote the snapshot, and what it ran in, as the manifest records it. */
     public record Origin(String runId, String agentVersion, String mainClass, List<String> arguments,
@@ -48,20 +48,22 @@ public final class SnapshotWriter {
         this.settings = settings;
     }
 
-    /** {@link #write(Origin, List, Thread, List, List)} without {@code org.crac} resources. */
+    /** One parked thread, the main thread, without {@code org.crac} resources. */
     public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst)
             throws Exception {
-        return write(origin, initOrder, thread, bottomFirst, List.of());
+        return write(origin, initOrder, thread, List.of(new ParkedThread(thread, bottomFirst)), List.of());
     }
 
     /**
-     * Called while {@code thread} is parked: nothing in the graph changes under the writer.
+     * Called while every application thread is parked: nothing in the graph changes under the writer.
      *
+     * @param main      the JVM's main thread (a resume rewinds it rather than recreating it), or null
+     * @param threads   the parked threads, in the order the snapshot lists them
      * @param resources the application's {@code org.crac} resources, in registration order
      */
-    public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread thread, List<Frame> bottomFirst,
+    public SnapshotFile write(Origin origin, List<Class<?>> initOrder, Thread main, List<ParkedThread> threads,
                               List<Object> resources) throws Exception {
-        // Read while the thread is parked: its clock goes on from here after a resume.
+        // Read while the threads are parked: their clock goes on from here after a resume.
         long clockNanos = Stasis.nanoTime();
         WriteOptions options = settings.writeOptions();
         List<ClassStatics> statics = new ArrayList<>();
@@ -76,12 +78,17 @@ public final class SnapshotWriter {
             statics.add(captured);
             initialised.add(type.getName().replace('.', '/'));
         }
-        SnapshotContent content = new SnapshotContent(statics, List.of(
-                new ThreadCapture(thread.getName(), thread.isDaemon(), thread.getPriority(), bottomFirst)), resources);
+        List<ThreadCapture> captured = new ArrayList<>();
+        List<String> depths = new ArrayList<>();
+        for (ParkedThread parked : threads) {
+            captured.add(ThreadCapture.of(parked.thread(), parked.thread() == main, parked.bottomFirst()));
+            depths.add(parked.thread().getName() + ":" + parked.bottomFirst().size());
+        }
+        SnapshotContent content = new SnapshotContent(statics, captured, resources);
         String id = store.newSnapshotId();
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, origin.runId(), System.currentTimeMillis(),
                 origin.agentVersion(), System.getProperty("java.version"), origin.mainClass(), origin.arguments(),
-                registry.fingerprints(), initialised, List.of(thread.getName() + ":" + bottomFirst.size()),
+                registry.fingerprints(), initialised, depths,
                 origin.environment(), clockNanos);
         try {
             return StasisThreads.call("snapshot-writer",

@@ -58,6 +58,10 @@ final class StackInspector {
         if (applicationFrames == 0) {
             return Verdict.blocked(null, "no application frame is on the stack");
         }
+        Verdict entry = checkEntry(frames, applicationFrames);
+        if (entry != null) {
+            return entry;
+        }
         for (int i = 0; i < applicationFrames; i++) {
             Verdict blocked = checkFrame(frames, i, applicationFrames);
             if (blocked != null) {
@@ -66,6 +70,24 @@ final class StackInspector {
         }
         Verdict locks = checkLocks(frames.subList(0, applicationFrames));
         return locks != null ? locks : new Verdict(applicationFrames, null);
+    }
+
+    /**
+     * A resume recreates a thread and starts it, so its bottom application frame must be what {@code Thread.run}
+     * calls (or the JVM, for {@code main}). Application code that a JDK caller runs in turn (a pool worker, a
+     * {@code FutureTask}) could not be entered again that way.
+     */
+    private static Verdict checkEntry(List<StackFrame> frames, int applicationFrames) {
+        for (int i = applicationFrames; i < frames.size(); i++) {
+            StackFrame below = frames.get(i);
+            if (!below.getClassName().equals(Thread.class.getName())) {
+                return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), "the thread runs "
+                        + "application code under " + below.getClassName() + "." + below.getMethodName()
+                        + ", which a resume could not enter again; this version captures threads whose application "
+                        + "code Thread.run calls directly");
+            }
+        }
+        return null;
     }
 
     private Verdict checkFrame(List<StackFrame> frames, int index, int applicationFrames) {

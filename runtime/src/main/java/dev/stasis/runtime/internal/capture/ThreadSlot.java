@@ -12,7 +12,8 @@ import java.util.List;
  * through {@link CaptureRequest}.
  */
 final class ThreadSlot {
-    enum Mode { RUNNING, UNWINDING, PARKED, REWINDING }
+    /** {@code ENDING}: the next instrumented entry runs {@link #onEntry} (a relaunched main whose run had ended). */
+    enum Mode { RUNNING, UNWINDING, PARKED, REWINDING, ENDING }
 
     Mode mode = Mode.RUNNING;
     /** While unwinding: instrumented frames still to hand over, the bottom one included. */
@@ -22,8 +23,21 @@ final class ThreadSlot {
     /** While rewinding: the frames still to enter, bottom first. */
     final Deque<Frame> rewind = new ArrayDeque<>();
     int rewindDepth;
-    /** The request this thread is unwinding for. */
-    CaptureRequest request;
+    /** The quiesce this thread is unwinding for. */
+    Quiesce quiesce;
+    /** While ending: what to run instead of the entered method. */
+    Runnable onEntry;
+    /** The quiesce {@link #application} was decided for: a thread is classified once per checkpoint. */
+    private Quiesce classifiedFor;
+    private boolean application;
     /** {@link System#nanoTime()} before which a failed capturability check is not repeated. */
     long nextWalkNanos = System.nanoTime();
+
+    boolean isApplicationThread(Quiesce current) {
+        if (classifiedFor != current) {
+            application = current.applicationThreads.includes(Thread.currentThread());
+            classifiedFor = current;
+        }
+        return application;
+    }
 }

@@ -10,6 +10,8 @@ import dev.stasis.runtime.internal.snapshot.Manifest;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.StaticFields;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.threads.ThreadLocalMaps;
+import dev.stasis.runtime.internal.snapshot.threads.ThreadLocalValue;
 import dev.stasis.runtime.internal.store.SnapshotFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +25,7 @@ import java.util.stream.Collectors;
  * Resumes a snapshot in {@code premain}, on the main thread, before the main class is loaded:
  * choose and check it, initialise its classes in the recorded order with their initialisers
  * skipped, read the graph, write the statics back, set the application's clock going on from the recorded reading, register the {@code org.crac} resources again and
- * run their {@code afterRestore}, and set the main thread rewinding. The JVM then
+ * run their {@code afterRestore}, set the main thread rewinding and start the other captured threads, each rewinding. The JVM then
  * calls {@code main}, whose entry takes the restore path.
  */
 public final class StartupRestore {
@@ -84,18 +86,18 @@ public final class StartupRestore {
         } finally {
             engine.endReplay();
         }
-        ThreadCapture main = mainThreadOf(id, content.threads());
         // Nothing can refuse the snapshot from here on: the application's clock goes on from the recorded
         // reading, so deadlines in its frames keep their meaning and the time it was not running does not count.
         Stasis.continueClockFrom(manifest.clockNanos());
         lifecycle.registerAgain(content.resources());
         // Before main resumes (it will rewind), as jdk.crac runs afterRestore before checkpointRestore returns.
         afterRestoreFailures = lifecycle.afterRestore();
-        engine.rewindCurrentThread(main.frames());
+        resumeThreads(content);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        int frames = content.threads().stream().mapToInt(thread -> thread.frames().size()).sum();
         err.println("stasis: resumed from snapshot " + id + " (taken " + Instant.ofEpochMilli(manifest.createdAtMillis())
-                + ", " + main.frames().size() + " frames, " + chosen.get().file().bytes() + " bytes, restored in "
-                + millis + " ms)");
+                + ", " + content.threads().size() + (content.threads().size() == 1 ? " thread, " : " threads, ")
+                + frames + " frames, " + chosen.get().file().bytes() + " bytes, restored in " + millis + " ms)");
         return Optional.of(new Resumed(id, manifest.runId()));
     }
 
@@ -153,13 +155,29 @@ public final class StartupRestore {
         }
     }
 
-    private static ThreadCapture mainThreadOf(String id, List<ThreadCapture> threads) throws RestoreException {
-        if (threads.size() != 1) {
-            throw new RestoreException("snapshot " + id + " holds " + threads.size() + " threads ("
-                    + threads.stream().map(ThreadCapture::name).collect(Collectors.joining(", "))
-                    + "); this version resumes exactly one, the main thread");
+    /**
+     * Puts back the threads' {@code ThreadLocal} values, sets this (main) thread rewinding, or ending at its first
+     * entry when {@code main} had returned, and starts every other captured thread, which rewinds from its own
+     * entry. They start after {@code afterRestore}, as they were all stopped while the resources were told.
+     */
+    private void resumeThreads(SnapshotContent content) {
+        for (ThreadLocalValue value : content.threadLocals()) {
+            ThreadLocalMaps.put(value.thread(), value.key(), value.value());
         }
-        return threads.get(0);
+        ThreadCapture main = content.mainThread();
+        if (main != null) {
+            engine.rewindCurrentThread(main.frames());
+        } else {
+            // Not the program's any more: named as Stasis's own, so no checkpoint waits for it to reach a poll.
+            Thread.currentThread().setName(EndedMainThread.NAME);
+            engine.endCurrentThreadOnEntry(new EndedMainThread());
+        }
+        for (ThreadCapture thread : content.threads()) {
+            if (!thread.main()) {
+                engine.rewindOnStart(thread.thread(), thread.frames());
+                thread.thread().start();
+            }
+        }
     }
 
     private static String binaryName(String name) {

@@ -33,7 +33,7 @@ class ApplicationThreadsTest {
         worker.start();
         try {
             assertThat(ApplicationThreads.isApplicationThread(worker)).isTrue();
-            assertThat(ApplicationThreads.ofJvm().othersThan(Thread.currentThread())).contains("worker-1");
+            assertThat(ApplicationThreads.ofJvm().live(Thread.currentThread())).contains(worker);
         } finally {
             release.countDown();
             worker.join();

@@ -61,7 +61,7 @@ class CheckpointAndRestoreTest {
                     try {
                         written.complete(coordinator.capture(target, Duration.ofSeconds(20), frames -> writer.write(
                                 new SnapshotWriter.Origin("run-1", "dev", "a.Main", List.of("x")),
-                                engine.initializationOrder(), target, frames)).result());
+                                engine.initializationOrder(), target, frames, List.of())).result());
                     } catch (Throwable e) {
                         written.completeExceptionally(e);
                     }

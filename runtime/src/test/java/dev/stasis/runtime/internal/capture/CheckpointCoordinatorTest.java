@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -88,7 +91,7 @@ class CheckpointCoordinatorTest {
     void times_out_naming_a_jdk_frame_between_application_frames_and_the_program_runs_on() throws Exception {
         Thread program = start("app-main", ProtocolProgram::sorter);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main could not stop at a "
                         + "capturable point: at dev.stasis.runtime.internal.capture.ProtocolProgram.sorter(ProtocolProgram.java:")
@@ -102,7 +105,7 @@ class CheckpointCoordinatorTest {
     void times_out_naming_a_method_that_is_not_instrumented() throws Exception {
         Thread program = start("app-main", ProtocolProgram::plainLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("at dev.stasis.runtime.internal.capture.ProtocolProgram.plainLoop(ProtocolProgram.java:")
                 .hasMessageContaining("ProtocolProgram.plainLoop()V is not instrumented");
@@ -115,7 +118,7 @@ class CheckpointCoordinatorTest {
         registry.recordSkipped(ProtocolProgram.PLAIN_LOOP, "it uses JSR/RET");
         Thread program = start("app-main", ProtocolProgram::plainLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageEndingWith("ProtocolProgram.plainLoop()V was left uninstrumented: it uses JSR/RET");
 
@@ -126,7 +129,7 @@ class CheckpointCoordinatorTest {
     void times_out_inside_a_constructor() throws Exception {
         Thread program = start("app-main", ProtocolProgram::constructing);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageEndingWith("ProtocolProgram$Stepper.<init> is a constructor, which is never captured: "
                         + "a checkpoint waits until it returns");
@@ -138,7 +141,7 @@ class CheckpointCoordinatorTest {
     void times_out_while_the_thread_is_inside_a_synchronized_block() throws Exception {
         Thread program = start("app-main", ProtocolProgram::blockLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("ProtocolProgram.blockLoop(ProtocolProgram.java:")
                 .hasMessageContaining("holds the monitor of java.lang.Object@")
@@ -151,7 +154,7 @@ class CheckpointCoordinatorTest {
     void times_out_while_the_thread_holds_a_reentrant_lock() throws Exception {
         Thread program = start("app-main", ProtocolProgram::lockLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@");
 
@@ -164,7 +167,7 @@ class CheckpointCoordinatorTest {
         Thread program = start("app-main", () -> awaitQuietly(never));
 
         try {
-            assertThatThrownBy(() -> coordinator.capture(program, SHORT, List::copyOf))
+            assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageStartingWith("checkpoint timed out after 300ms: thread app-main did not reach a poll")
                     .hasMessageContaining("in java.util.concurrent.CountDownLatch.await called at "
@@ -182,7 +185,7 @@ class CheckpointCoordinatorTest {
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         Thread requester = new Thread(programGroup.getParent(), () -> {
             try {
-                coordinator.capture(program, Duration.ofMinutes(10), List::copyOf);
+                coordinator.capture(program, Duration.ofMinutes(10), CheckpointCoordinatorTest::framesOfOneThread);
                 failure.complete(null);
             } catch (Throwable e) {
                 failure.complete(e);
@@ -194,41 +197,116 @@ class CheckpointCoordinatorTest {
         end.countDown();
 
         assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CheckpointException.class)
-                .hasMessage("checkpoint abandoned: thread app-main ended before it reached a capturable point");
+                .hasMessage("checkpoint abandoned: every application thread ended before it reached a capturable point");
         assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
-    void refuses_while_another_application_thread_runs() throws Exception {
+    void captures_every_application_thread_at_one_cut_and_each_runs_on_to_the_uninterrupted_result() throws Exception {
+        ProtocolProgram.n = 100_000;
+        CountDownLatch allStarted = new CountDownLatch(3);
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(500, () -> { });
+        IntConsumer checkpointing = ProtocolProgram.onStep;
+        ProtocolProgram.onStep = i -> {
+            if (i == 1) {
+                allStarted.countDown(); // no thread runs ahead and ends before the others are running
+                awaitQuietly(allStarted);
+            }
+            checkpointing.accept(i);
+        };
+
+        List<Thread> programs = List.of(start("app-a", ProtocolProgram::main), start("app-b", ProtocolProgram::main),
+                start("app-c", ProtocolProgram::main));
+        for (Thread program : programs) {
+            program.join(20_000);
+        }
+
+        List<ParkedThread> parked = cut.get(10, TimeUnit.SECONDS);
+        assertThat(parked).extracting(ParkedThread::thread).containsExactlyInAnyOrderElementsOf(programs);
+        assertThat(parked).allSatisfy(thread -> assertThat(thread.bottomFirst()).extracting(Frame::toString)
+                .startsWith(ProtocolProgram.MAIN + " @1"));
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(100_000));
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_thread_started_while_the_others_stop_is_in_the_same_cut() throws Exception {
+        ProtocolProgram.n = 1000;
+        List<Thread> late = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(300,
+                () -> late.add(start("late", ProtocolProgram::main)));
+
+        Thread program = start("app-main", ProtocolProgram::main);
+        program.join(20_000);
+        late.get(0).join(20_000);
+
+        assertThat(cut.get(10, TimeUnit.SECONDS)).extracting(ParkedThread::thread)
+                .containsExactlyInAnyOrder(program, late.get(0));
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+    }
+
+    @Test
+    void a_thread_that_ends_while_the_others_stop_is_not_waited_for() throws Exception {
+        ProtocolProgram.n = 1000;
+        CountDownLatch end = new CountDownLatch(1);
+        Thread ending = start("ending", () -> awaitQuietly(end)); // never polls: the cut can only come once it ends
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(300, end::countDown);
+
+        Thread program = start("app-main", ProtocolProgram::main);
+        program.join(20_000);
+
+        assertThat(cut.get(10, TimeUnit.SECONDS)).extracting(ParkedThread::thread).containsExactly(program);
+        assertThat(ending.isAlive()).isFalse();
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+    }
+
+    @Test
+    void times_out_naming_every_thread_that_did_not_stop_and_what_it_held() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Thread program = start("app-main", () -> awaitQuietly(release));
-        start("worker-1", () -> awaitQuietly(release));
+        Thread locker = start("locker", ProtocolProgram::lockLoop);
+        start("waiter", () -> awaitQuietly(release));
         try {
-            assertThatThrownBy(() -> coordinator.capture(program, GENEROUS, List::copyOf))
+            assertThatThrownBy(() -> coordinator.capture(null, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                     .isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("this version checkpoints single-threaded programs; threads worker-1 are running");
+                    .hasMessageStartingWith("checkpoint timed out after 300ms: ")
+                    .hasMessageContaining("thread locker could not stop at a capturable point: at "
+                            + "dev.stasis.runtime.internal.capture.ProtocolProgram.")
+                    .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@")
+                    .hasMessageContaining("thread waiter did not reach a poll (it is blocked, or in code that is not "
+                            + "instrumented): in java.util.concurrent.CountDownLatch.await called at ");
             assertThat(Stasis.isPending()).isFalse();
         } finally {
             release.countDown();
         }
+        assertRunsOnAndStops(locker);
     }
 
     @Test
-    void refuses_a_checkpoint_requested_by_the_thread_to_capture() {
-        assertThatThrownBy(() -> coordinator.capture(Thread.currentThread(), GENEROUS, List::copyOf))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("it would wait for itself to stop");
+    void refuses_a_checkpoint_requested_by_an_application_thread() throws Exception {
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        Thread program = start("app-main", () -> {
+            try {
+                coordinator.capture(Thread.currentThread(), GENEROUS, CheckpointCoordinatorTest::framesOfOneThread);
+                failure.complete(null);
+            } catch (Throwable e) {
+                failure.complete(e);
+            }
+        });
+        program.join(10_000);
+
+        assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("cannot checkpoint from application thread app-main: it would wait for itself to stop");
         assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
-    void refuses_when_the_main_thread_has_ended() throws Exception {
+    void refuses_when_no_application_thread_is_left() throws Exception {
         Thread program = start("app-main", () -> { });
         program.join();
 
-        assertThatThrownBy(() -> coordinator.capture(program, GENEROUS, List::copyOf))
+        assertThatThrownBy(() -> coordinator.capture(program, GENEROUS, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("thread app-main has ended");
+                .hasMessageContaining("no application thread is running");
     }
 
     @Test
@@ -270,7 +348,7 @@ class CheckpointCoordinatorTest {
                     Thread target = Thread.currentThread();
                     new Thread(programGroup.getParent(), () -> {
                         try {
-                            checkpoint.complete(coordinator.capture(target, GENEROUS, List::copyOf));
+                            checkpoint.complete(coordinator.capture(target, GENEROUS, CheckpointCoordinatorTest::framesOfOneThread));
                         } catch (Throwable e) {
                             checkpoint.completeExceptionally(e);
                         }
@@ -279,6 +357,35 @@ class CheckpointCoordinatorTest {
                 }
             }
         };
+    }
+
+    /**
+     * From inside the program, the first time any thread reaches {@code step}: ask for one checkpoint (the cut is
+     * handed back as it was), wait until it is requested, then run {@code meanwhile} on that thread.
+     */
+    private CompletableFuture<List<ParkedThread>> checkpointOnceAtStep(int step, Runnable meanwhile) {
+        CompletableFuture<List<ParkedThread>> cut = new CompletableFuture<>();
+        AtomicBoolean asked = new AtomicBoolean();
+        ProtocolProgram.onStep = i -> {
+            if (i == step && asked.compareAndSet(false, true)) {
+                new Thread(programGroup.getParent(), () -> {
+                    try {
+                        cut.complete(coordinator.capture(null, GENEROUS, List::copyOf).result());
+                    } catch (Throwable e) {
+                        cut.completeExceptionally(e);
+                    }
+                }, "stasis-test-checkpointer").start();
+                awaitPendingOr(cut);
+                meanwhile.run();
+            }
+        };
+        return cut;
+    }
+
+    /** The frames of the one thread a single-threaded program has parked. */
+    private static List<Frame> framesOfOneThread(List<ParkedThread> parked) {
+        assertThat(parked).hasSize(1);
+        return parked.get(0).bottomFirst();
     }
 
     private static void awaitPendingOr(CompletableFuture<?> done) {

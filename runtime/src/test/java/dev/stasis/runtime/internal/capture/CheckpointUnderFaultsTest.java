@@ -156,7 +156,7 @@ class CheckpointUnderFaultsTest {
                 try {
                     checkpoint.complete(coordinator.capture(target, GENEROUS, frames -> writer.write(
                             new SnapshotWriter.Origin("run-1", "dev", "a.Main", List.of()),
-                            engine.initializationOrder(), target, frames)).result());
+                            engine.initializationOrder(), target, frames, List.of())).result());
                 } catch (Throwable e) {
                     checkpoint.completeExceptionally(e);
                 }

@@ -22,29 +22,30 @@ class PortableEngineTest {
     void captures_at_the_entry_poll_of_the_bottom_frame_and_rewinds_from_there() throws Exception {
         ProtocolProgram.n = 10;
         Thread program = new Thread(ProtocolProgram::main, "app-main");
-        CaptureRequest request = engine.request(program);
+        Quiesce quiesce = engine.request(ApplicationThreads.matching(thread -> thread == program));
         program.start();
 
-        assertThat(request.awaitParked(TimeUnit.SECONDS.toNanos(10))).isTrue();
-        assertThat(request.frames()).extracting(Frame::toString).containsExactly(ProtocolProgram.MAIN + " @0");
+        List<ParkedThread> cut = awaitCut(quiesce, program);
+        assertThat(cut).hasSize(1);
+        assertThat(cut.get(0).bottomFirst()).extracting(Frame::toString).containsExactly(ProtocolProgram.MAIN + " @0");
         assertThat(ProtocolProgram.result).as("nothing ran past the entry poll").isZero();
 
-        engine.withdraw(request);
-        request.release();
+        engine.withdraw(quiesce);
+        quiesce.release();
         program.join(10_000);
         assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(10));
         assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
-    void a_thread_that_reaches_its_bottom_after_the_request_was_abandoned_rewinds_without_parking() throws Exception {
+    void a_thread_that_reaches_its_bottom_after_the_quiesce_was_abandoned_rewinds_without_parking() throws Exception {
         ProtocolProgram.n = 10;
         Thread program = new Thread(ProtocolProgram::main, "app-main");
-        CaptureRequest request = engine.request(program);
-        assertThat(request.claim()).isTrue(); // as if the thread had claimed it just before the timeout
-        assertThat(request.abandonIfNotParked()).isTrue();
+        Quiesce quiesce = engine.request(ApplicationThreads.matching(thread -> thread == program));
+        assertThat(quiesce.claim(program)).isTrue(); // as if the thread had claimed it just before the timeout
+        quiesce.abandon();
 
-        engine.withdraw(request);
+        engine.withdraw(quiesce);
         program.start();
         program.join(10_000);
 
@@ -53,14 +54,65 @@ class PortableEngineTest {
     }
 
     @Test
-    void poll_ignores_threads_other_than_the_one_being_captured() {
+    void poll_ignores_threads_that_are_not_the_applications() {
         Thread other = new Thread(() -> { }, "other");
-        CaptureRequest request = engine.request(other);
+        Quiesce quiesce = engine.request(ApplicationThreads.matching(thread -> thread == other));
 
         assertThat(engine.poll()).isFalse();
-        assertThat(request.phase()).isEqualTo(CaptureRequest.Phase.REQUESTED);
-        engine.withdraw(request);
+        assertThat(quiesce.isUnwinding(Thread.currentThread())).isFalse();
+        engine.withdraw(quiesce);
         assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_recreated_thread_rewinds_its_frames_from_its_first_entry() throws Exception {
+        ProtocolProgram.n = 1000;
+        Frame main = new Frame(ProtocolProgram.MAIN, 1, 1, 0, 0, 0, 0);
+        main.ints[0] = 1000;
+        Frame sum = new Frame(ProtocolProgram.SUM, 1, 2, 1, 0, 0, 0);
+        sum.ints[0] = 1000;
+        sum.ints[1] = 600;
+        sum.longs[0] = ProtocolProgram.sumOfSquaresBelow(600);
+        Thread recreated = new Thread(ProtocolProgram::main, "recreated");
+        List<Integer> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ProtocolProgram.onStep = steps::add;
+
+        engine.rewindOnStart(recreated, List.of(main, sum));
+        assertThat(Stasis.isPending()).isTrue();
+        recreated.start();
+        recreated.join(10_000);
+
+        assertThat(steps).as("it went on from step 600, not from the start").first().isEqualTo(600);
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_thread_set_to_end_runs_its_replacement_at_its_first_entry() throws Exception {
+        ProtocolProgram.n = 1000;
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread ending = new Thread(() -> {
+            engine.endCurrentThreadOnEntry(() -> ran.add("replacement"));
+            ProtocolProgram.main();
+        }, "relaunched-main");
+
+        ending.start();
+        ending.join(10_000);
+
+        assertThat(ran).containsExactly("replacement");
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    private static List<ParkedThread> awaitCut(Quiesce quiesce, Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            List<ParkedThread> cut = quiesce.closeIfAllParked(List.of(thread), thread);
+            if (cut != null) {
+                return cut;
+            }
+            quiesce.awaitChange(10);
+        }
+        throw new AssertionError("thread " + thread.getName() + " did not park");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.restore;
 
+import dev.stasis.runtime.internal.snapshot.CapturedThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class DamagedSnapshotPolicyTest {
                 List.of(), Map.of(), List.of(), List.of("main:1"));
         Frame frame = new Frame("a/Main.main([Ljava/lang/String;)V", 1, 0, 0, 0, 0, 1);
         frame.refs[0] = "state of snapshot " + id + " " + "x".repeat(2000);
-        SnapshotContent content = new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+        SnapshotContent content = new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(frame))));
         return store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options));
     }
 

@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.restore;
 
+import dev.stasis.runtime.internal.snapshot.CapturedThreads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class StartupRestoreTest {
     void resumes_a_snapshot_skipping_recorded_initialisers_and_rewinds_the_main_thread() throws Exception {
         source.add(FakeSnapshotSource.manifest("000002", "run-a",
                         Map.of(REPLAYED, FingerprintCheckTest.fingerprintOf(REPLAYED)), List.of(REPLAYED)),
-                new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(BOTTOM, TOP)))));
+                new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(BOTTOM, TOP)))));
 
         List<Object> entered = onOwnThread(() -> {
             Optional<StartupRestore.Resumed> resumed = restore.restore("auto", "a.Main");
@@ -77,7 +78,7 @@ class StartupRestoreTest {
         assertThat(Replayed.value).as("original initialiser skipped").isZero();
         assertThat(source.contentReaders).containsExactly("stasis-restore-reader");
         assertThat(err.toString(StandardCharsets.UTF_8)).matches("stasis: resumed from snapshot 000002 "
-                + "\\(taken 2025-11-26T06:53:20Z, 2 frames, 1234 bytes, restored in \\d+ ms\\)\\R");
+                + "\\(taken 2025-11-26T06:53:20Z, 1 thread, 2 frames, 1234 bytes, restored in \\d+ ms\\)\\R");
     }
 
     @Test
@@ -88,7 +89,7 @@ class StartupRestoreTest {
                         recorded.createdAtMillis(), recorded.agentVersion(), recorded.javaVersion(), recorded.mainClass(),
                         recorded.arguments(), recorded.fingerprints(), recorded.initOrder(), recorded.threads(),
                         recorded.environment(), clockAtCheckpoint),
-                new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(BOTTOM)))));
+                new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(BOTTOM)))));
         try {
             long afterResume = onOwnThread(() -> {
                 restore.restore("auto", "a.Main");
@@ -112,7 +113,7 @@ class StartupRestoreTest {
         SavedResource first = new SavedResource(journal, "first", false);
         SavedResource second = new SavedResource(journal, "second", true);
         source.add(FakeSnapshotSource.manifest("000004", "run-a", Map.of(), List.of()),
-                new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(BOTTOM))),
+                new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(BOTTOM))),
                         List.of(first, second)));
 
         onOwnThread(() -> withResources.restore("auto", "a.Main"));
@@ -202,7 +203,7 @@ class StartupRestoreTest {
         Manifest manifest = FakeSnapshotSource.manifest(id, "run-a", fingerprints, classes);
         Frame frame = new Frame("a/Main.main([Ljava/lang/String;)V", 1, 0, 0, 0, 0, 1);
         frame.refs[0] = List.of(List.of(List.of("deep")));
-        SnapshotContent content = new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+        SnapshotContent content = new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(frame))));
         return store.commit(id, out -> SnapshotCodec.write(out, manifest, content, options));
     }
 

@@ -93,7 +93,7 @@ final class GoldenContent {
         ClassStatics ledger = new ClassStatics(LEDGER, List.of("accounts", "opened", "journal"),
                 List.of(List.of(alice, bob), 2, text));
         // An org.crac resource root that shares an object with the statics and the frames (format 3).
-        return new SnapshotContent(List.of(ledger), List.of(new ThreadCapture("main", false, 5, List.of(main, run))),
+        return new SnapshotContent(List.of(ledger), List.of(CapturedThreads.main(List.of(main, run))),
                 List.of(bob));
     }
 }

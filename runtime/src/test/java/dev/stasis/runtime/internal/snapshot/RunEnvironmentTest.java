@@ -64,7 +64,7 @@ class RunEnvironmentTest {
 
         Manifest back = SnapshotCodec.readManifest(file);
 
-        assertThat(back.formatVersion()).isEqualTo(4);
+        assertThat(back.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION);
         assertThat(back.environment()).isEqualTo(env);
         assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET).contains("/srv/job");
     }

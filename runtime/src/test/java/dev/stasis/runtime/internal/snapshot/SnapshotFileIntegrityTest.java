@@ -173,7 +173,7 @@ class SnapshotFileIntegrityTest {
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .isInstanceOf(SnapshotFormatException.class)
-                .hasMessage("snapshot " + file + " was written by a newer Stasis (format 7), this agent reads up to 4: use a newer agent")
+                .hasMessage("snapshot " + file + " was written by a newer Stasis (format 7), this agent reads up to " + Manifest.FORMAT_VERSION + ": use a newer agent")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }
 
@@ -277,7 +277,7 @@ class SnapshotFileIntegrityTest {
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
-                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 4; no"
+                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 5; no"
                         + " release wrote format 1): start fresh with restore=never")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }

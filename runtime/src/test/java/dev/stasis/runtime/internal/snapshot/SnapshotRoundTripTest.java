@@ -68,7 +68,7 @@ class SnapshotRoundTripTest {
         frame.refs[1] = "text";
         SnapshotContent content = new SnapshotContent(
                 List.of(new ClassStatics("a.Main", List.of("cache", "count"), Arrays.asList(shared, 12))),
-                List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+                List.of(CapturedThreads.main(List.of(frame))));
 
         SnapshotContent back = Snapshots.read(Snapshots.write(dir.resolve("s.stasis"), content));
 
@@ -84,7 +84,7 @@ class SnapshotRoundTripTest {
         assertThat(back.statics().get(0).fieldNames()).containsExactly("cache", "count");
         assertThat(back.statics().get(0).values().get(1)).isEqualTo(12);
         assertThat(back.threads().get(0).name()).isEqualTo("main");
-        assertThat(back.threads().get(0).priority()).isEqualTo(5);
+        assertThat(back.threads().get(0).main()).isTrue();
     }
 
     @Test
@@ -92,15 +92,16 @@ class SnapshotRoundTripTest {
         Frame bottom = new Frame("a/Main.main([Ljava/lang/String;)V", 2, 0, 0, 0, 0, 0);
         Frame top = new Frame("a/Main.work(I)I", 1, 1, 0, 0, 0, 0);
         SnapshotContent content = new SnapshotContent(List.of(), List.of(
-                new ThreadCapture("main", false, 5, List.of(bottom, top)),
-                new ThreadCapture("worker-1", true, 3, List.of())));
+                CapturedThreads.main(List.of(bottom, top)),
+                CapturedThreads.other("worker-1", true, List.of())));
 
         SnapshotContent back = Snapshots.read(Snapshots.write(dir.resolve("s.stasis"), content));
 
         assertThat(back.threads()).extracting(ThreadCapture::name).containsExactly("main", "worker-1");
         assertThat(back.threads().get(0).frames()).extracting(f -> f.method)
                 .containsExactly("a/Main.main([Ljava/lang/String;)V", "a/Main.work(I)I");
-        assertThat(back.threads().get(1).daemon()).isTrue();
+        assertThat(back.threads().get(1).thread().isDaemon()).isTrue();
+        assertThat(back.threads().get(1).thread().getName()).isEqualTo("worker-1");
     }
 
     @Test

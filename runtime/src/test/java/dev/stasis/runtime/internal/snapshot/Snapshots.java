@@ -39,7 +39,7 @@ final class Snapshots {
     static SnapshotContent frameHolding(Object... refs) {
         Frame frame = new Frame("a/Main.main([Ljava/lang/String;)V", 1, 0, 0, 0, 0, refs.length);
         System.arraycopy(refs, 0, frame.refs, 0, refs.length);
-        return new SnapshotContent(List.of(), List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+        return new SnapshotContent(List.of(), List.of(CapturedThreads.main(List.of(frame))));
     }
 
     /** Writes {@code refs} in a frame and returns them as read back. */

@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,23 +55,49 @@ class UncapturableObjectTest {
                 List.of());
     }
 
+    /** A thread that runs while the snapshot is written and that the snapshot does not capture (a JDK or Stasis thread). */
+    private static final CountDownLatch END_RUNNING = new CountDownLatch(1);
+    private static Thread running;
+
+    @BeforeAll
+    static void startARunningThread() {
+        running = new Thread(() -> {
+            try {
+                END_RUNNING.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "running-elsewhere");
+        running.setDaemon(true);
+        running.start();
+    }
+
+    @AfterAll
+    static void endTheRunningThread() throws InterruptedException {
+        END_RUNNING.countDown();
+        running.join(10_000);
+    }
+
+    private static final String NOT_CAPTURED = "(thread running-elsewhere is running but is not one of the application "
+            + "threads this checkpoint captured";
+
     @Test
-    void thread_in_a_static_field_is_refused_naming_the_field() {
-        assertThatThrownBy(() -> write(staticHolding("a.B", "worker", new Thread(() -> { }))))
+    void running_thread_in_a_static_field_is_refused_naming_the_field() {
+        assertThatThrownBy(() -> write(staticHolding("a.B", "worker", running)))
                 .isInstanceOf(UncapturableObjectException.class)
-                .hasMessageStartingWith("cannot snapshot java.lang.Thread at static a.B.worker (a live thread cannot be saved");
+                .hasMessageStartingWith("cannot snapshot java.lang.Thread at static a.B.worker " + NOT_CAPTURED);
     }
 
     @Test
-    void thread_deep_in_a_frame_is_refused_with_the_path_from_the_slot() {
+    void running_thread_deep_in_a_frame_is_refused_with_the_path_from_the_slot() {
         Holder holder = new Holder();
-        holder.thread = new Thread(() -> { });
+        holder.thread = running;
         List<Object> list = new ArrayList<>(List.of("x", "y", holder));
 
         assertThatThrownBy(() -> write(Snapshots.frameHolding("a", "b", "c", list)))
                 .isInstanceOf(UncapturableObjectException.class)
                 .hasMessageStartingWith("cannot snapshot java.lang.Thread at " + FRAME + ", ref slot 3 -> java.util.ArrayList[2] -> "
-                        + Holder.class.getName() + ".thread (a live thread");
+                        + Holder.class.getName() + ".thread " + NOT_CAPTURED);
     }
 
     @Test
@@ -101,7 +130,7 @@ class UncapturableObjectTest {
             tail.next = new Link();
             tail = tail.next;
         }
-        tail.payload = new Thread(() -> { });
+        tail.payload = running;
         Throwable[] failure = new Throwable[1];
         Thread big = new Thread(null, () -> {
             try {
@@ -116,20 +145,19 @@ class UncapturableObjectTest {
         assertThat(failure[0]).isInstanceOf(UncapturableObjectException.class)
                 .hasMessageStartingWith("cannot snapshot java.lang.Thread at " + FRAME + ", ref slot 0 -> " + Link.class.getName() + ".next")
                 .hasMessageContaining(" -> ... (977 more) -> ")
-                .hasMessageContaining(Link.class.getName() + ".payload (a live thread");
+                .hasMessageContaining(Link.class.getName() + ".payload " + NOT_CAPTURED);
     }
 
     @Test
     void a_failed_write_does_not_mention_objects_that_were_written_fine() {
         Frame frame = new Frame("a/B.run()V", 2, 0, 0, 0, 0, 2);
         frame.refs[0] = new ArrayList<>(List.of("fine"));
-        frame.refs[1] = new Thread(() -> { });
-        SnapshotContent content = new SnapshotContent(List.of(), List.of(new ThreadCapture("t1", false, 5, List.of(frame))));
+        frame.refs[1] = running;
+        SnapshotContent content = new SnapshotContent(List.of(), List.of(CapturedThreads.other("t1", false, List.of(frame))));
 
         assertThatThrownBy(() -> write(content))
-                .hasMessage("cannot snapshot java.lang.Thread at thread t1, frame a/B.run()V @2, ref slot 1 (a live thread cannot be saved;"
-                        + " Stasis captures threads by their stacks: release it before a checkpoint and recreate it after a"
-                        + " restore (e.g. in an org.crac Resource's beforeCheckpoint/afterRestore))");
+                .hasMessageStartingWith("cannot snapshot java.lang.Thread at thread t1, frame a/B.run()V @2, ref slot 1 "
+                        + NOT_CAPTURED);
     }
 
     @Test

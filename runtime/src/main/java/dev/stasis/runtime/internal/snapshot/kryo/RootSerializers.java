@@ -24,6 +24,7 @@ final class RootSerializers {
     static final class ContentSerializer extends Serializer<SnapshotContent> {
         @Override
         public void write(Kryo kryo, Output output, SnapshotContent content) {
+            ThreadGraph.of(kryo).begin(content.threads());
             output.writeVarInt(content.statics().size(), true);
             for (ClassStatics statics : content.statics()) {
                 kryo.writeObject(output, statics);
@@ -41,6 +42,7 @@ final class RootSerializers {
                     throw e;
                 }
             }
+            ThreadLocalsSection.write(kryo, output);
         }
 
         @Override
@@ -64,7 +66,8 @@ final class RootSerializers {
                 }
                 resources.add(resource);
             }
-            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), resources, ReadListeners.all(kryo));
+            return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), resources,
+                    ThreadLocalsSection.read(kryo, input), ReadListeners.all(kryo));
         }
     }
 
@@ -106,30 +109,33 @@ final class RootSerializers {
         @Override
         public void write(Kryo kryo, Output output, ThreadCapture thread) {
             output.writeString(thread.name());
-            output.writeBoolean(thread.daemon());
-            output.writeVarInt(thread.priority(), true);
+            output.writeBoolean(thread.main());
             output.writeVarInt(thread.frames().size(), true);
-            for (Frame frame : thread.frames()) {
-                try {
+            try {
+                kryo.writeClassAndObject(output, thread.thread());
+                for (Frame frame : thread.frames()) {
                     kryo.writeObject(output, frame);
-                } catch (CapturePathException e) {
-                    e.root("thread " + thread.name());
-                    throw e;
                 }
+            } catch (CapturePathException e) {
+                e.root("thread " + thread.name());
+                throw e;
             }
         }
 
         @Override
         public ThreadCapture read(Kryo kryo, Input input, Class<? extends ThreadCapture> type) {
             String name = input.readString();
-            boolean daemon = input.readBoolean();
-            int priority = input.readVarInt(true);
+            boolean main = input.readBoolean();
             int count = input.readVarInt(true);
+            Object thread = kryo.readClassAndObject(input);
+            if (!(thread instanceof Thread)) {
+                throw new KryoException("captured thread " + name + " is not a thread but " + thread);
+            }
             List<Frame> frames = new ArrayList<>(Math.min(count, 4096));
             for (int i = 0; i < count; i++) {
                 frames.add(kryo.readObject(input, Frame.class));
             }
-            return new ThreadCapture(name, daemon, priority, frames);
+            return new ThreadCapture(name, main, (Thread) thread, frames);
         }
     }
 }

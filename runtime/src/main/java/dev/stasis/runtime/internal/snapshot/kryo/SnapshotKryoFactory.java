@@ -11,6 +11,7 @@ import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.ReadOptions;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.threads.MainThread;
 import dev.stasis.runtime.internal.snapshot.files.FileReopening;
 import dev.stasis.runtime.internal.snapshot.files.OpenFiles;
 import java.io.FileDescriptor;
@@ -120,7 +121,7 @@ public final class SnapshotKryoFactory {
         kryo.addDefaultSerializer(RandomAccessFile.class, new OpenFileSerializer.RandomAccessFiles());
         kryo.addDefaultSerializer(FileChannel.class, new FileChannelSerializer());
 
-        refuse(kryo, Thread.class, "a live thread cannot be saved; Stasis captures threads by their stacks");
+        kryo.addDefaultSerializer(Thread.class, new ThreadSerializer(MainThread::find));
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");
         refuse(kryo, ClassLoader.class, "class loaders belong to the running JVM");
         addSocketSerializers(kryo);

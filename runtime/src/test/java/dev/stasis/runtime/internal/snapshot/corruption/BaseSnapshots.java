@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.snapshot.corruption;
 
+import dev.stasis.runtime.internal.snapshot.CapturedThreads;
 import dev.stasis.rt.Frame;
 import dev.stasis.runtime.Compression;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
@@ -146,7 +147,7 @@ final class BaseSnapshots {
         frame.doubles[0] = random.nextDouble();
         frame.refs[0] = shared;
         frame.refs[1] = "a local";
-        return new SnapshotContent(statics, List.of(new ThreadCapture("main", false, 5, List.of(frame))));
+        return new SnapshotContent(statics, List.of(CapturedThreads.main(List.of(frame))));
     }
 
     private static SampleNode tree(Random random, String label, int depth) {
