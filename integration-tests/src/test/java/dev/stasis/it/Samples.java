@@ -15,6 +15,7 @@ final class Samples {
     static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
     static final String LONG_SLEEP = "dev.stasis.samples.sleep.LongSleep";
     static final String TIMED_WAITS = "dev.stasis.samples.waits.TimedWaits";
+    static final String BLOCKING_PIPELINE = "dev.stasis.samples.waits.BlockingPipeline";
     static final String BANK_TRANSFERS = "dev.stasis.samples.bank.BankTransfers";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
