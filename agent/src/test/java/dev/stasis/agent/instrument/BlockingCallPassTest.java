@@ -80,6 +80,24 @@ class BlockingCallPassTest {
         }
     }
 
+    @Test
+    void an_application_override_runs_once_as_it_was_and_its_super_call_is_left_alone() throws Exception {
+        Class<?> queueType = Rewinding.LOADER.loadClass(InstrumentingLoader.TARGETS + "CountingQueue");
+        Object queue = queueType.getConstructor().newInstance();
+        queueType.getMethod("add", Object.class).invoke(queue, "x");
+
+        Object result = queueType.getMethod("takeOnce", queueType).invoke(null, queue);
+
+        assertThat(result).as("the override ran once: not bypassed by a helper, no helper loop through super")
+                .isEqualTo("took x, takes 1");
+        byte[] original = InstrumentingLoader.readClass(getClass().getClassLoader(),
+                InstrumentingLoader.TARGETS + "CountingQueue");
+        Map<String, MethodNode> methods = methods(new Instrumenter(ClassBytesSource.fromLoader(getClass().getClassLoader()))
+                .instrument(original).bytes());
+        assertThat(helperCalls(methods.get("take"))).as("super.take() (invokespecial) stays as it is").isEmpty();
+        assertThat(helperCalls(methods.get("takeOnce"))).contains(CALLS + ".runsJdkCode", CALLS + ".take");
+    }
+
     /**
      * {@code Thread.sleep(Duration)} and {@code Thread.join(Duration)} exist from JDK 19: call sites only in
      * classes compiled for it, so a generated class stands in; it verifies on every JDK, and runs where it can.
