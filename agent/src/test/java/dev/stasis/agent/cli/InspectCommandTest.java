@@ -71,7 +71,7 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          4" + n);
+                + "  format          5" + n);
         assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
                 snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n
@@ -85,7 +85,7 @@ class InspectCommandTest {
                 .contains("      counter: int = 2" + n)
                 .containsPattern("      scores: java.util.Map = java.util.HashMap#\\d+ \\(size 1\\)" + n);
         assertThat(text).contains(String.format("objects by class: %,d objects, %,d bytes of object data" + n,
-                17, snapshot.payloadBytes()));
+                18, snapshot.payloadBytes()));
         assertThat(text).containsPattern("  +[\\d,]+  +3  dev.stasis.rt.Frame" + n)
                 .containsPattern("\\(\\d+ more classes; --top 0 lists all\\)" + n);
     }

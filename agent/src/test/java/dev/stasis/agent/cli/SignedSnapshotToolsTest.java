@@ -80,7 +80,7 @@ class SignedSnapshotToolsTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("  signature       signed, signature not checked (give --key)")
                 .contains("      counter: int = 2")
-                .contains(String.format("objects by class: 17 objects, %,d bytes of object data" + System.lineSeparator(),
+                .contains(String.format("objects by class: 18 objects, %,d bytes of object data" + System.lineSeparator(),
                         snapshot.payloadBytes()));
     }
 
