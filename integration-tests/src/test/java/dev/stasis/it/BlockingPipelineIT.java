@@ -26,20 +26,23 @@ class BlockingPipelineIT {
 
     @Test
     void threads_blocked_in_every_kind_of_wait_resume_after_kill_with_the_uninterrupted_result() {
-        // 300 numbers, 10 ms after each: about 3 s, nearly all of it spent waiting in the calls above.
-        JvmCommand plain = JvmCommand.of(Samples.BLOCKING_PIPELINE, "300", "10");
+        // 1000 numbers, 8 ms after each: at least 8 s, nearly all of it spent waiting in the calls above, so the
+        // checkpoint (a random delay, then the CLI's own start) comes well before the end.
+        JvmCommand plain = JvmCommand.of(Samples.BLOCKING_PIPELINE, "1000", "8");
         String reference = UninterruptedRuns.resultOf(plain);
-        assertThat(reference).isEqualTo("RESULT sum 45150 of 300 numbers, 30 exchanged, last phase 12");
+        assertThat(reference).isEqualTo("RESULT sum 500500 of 1000 numbers, 100 exchanged, last phase 40");
         long seed = System.nanoTime();
         Random random = new Random(seed);
         for (int moment = 1; moment <= MOMENTS; moment++) {
-            long delayMillis = random.nextInt(2_500);
+            long delayMillis = random.nextInt(2_000);
             JvmCommand command = plain.withAgent("dir=" + work.resolve("snapshots-" + moment) + ",timeout=5s");
             String snapshot;
             try (ForkedJvm first = ForkedJvm.start(command, work, "first-" + moment)) {
                 first.awaitLine(line -> line.startsWith("started"), "the started line", START_TIMEOUT);
                 ForkedJvm.sleep(Duration.ofMillis(delayMillis));
                 snapshot = AgentCli.checkpointOrFail(first, work);
+                assertThat(first.stdoutLines()).as("the checkpoint came before the end\n" + first.describe())
+                        .noneMatch(line -> line.startsWith("RESULT"));
                 first.killHard();
             }
             try (ForkedJvm resumed = ForkedJvm.run(command, work, "resumed-" + moment, RUN_TIMEOUT)) {
