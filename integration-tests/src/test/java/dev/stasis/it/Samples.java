@@ -14,6 +14,8 @@ final class Samples {
     static final String CRAC_SERVICE = "dev.stasis.samples.crac.CountingService";
     static final String CRAC_OPEN_BATCH = "dev.stasis.samples.crac.OpenBatch";
     static final String LONG_SLEEP = "dev.stasis.samples.sleep.LongSleep";
+    static final String TIMED_WAITS = "dev.stasis.samples.waits.TimedWaits";
+    static final String BLOCKING_PIPELINE = "dev.stasis.samples.waits.BlockingPipeline";
     static final String BANK_TRANSFERS = "dev.stasis.samples.bank.BankTransfers";
     static final String LOCKED_WAIT = "dev.stasis.samples.waits.LockedWait";
     static final String WAITING_THREADS = "dev.stasis.samples.waits.WaitingThreads";

@@ -1,5 +1,6 @@
 package dev.stasis.rt;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -39,6 +40,29 @@ public final class SleepCall {
             throw new IllegalArgumentException("nanosecond timeout value out of range");
         }
         return Stasis.nanoTime() + saturatedNanos(millis, nanos);
+    }
+
+    /**
+     * How long {@code unit.sleep(timeout)} sleeps, or -1 when it returns at once without looking at the
+     * interrupt (a timeout of zero or less); throws for a null unit as the call does.
+     */
+    public static long sleepNanos(TimeUnit unit, long timeout) {
+        long nanos = unit.toNanos(timeout); // saturates; also the null check
+        return timeout > 0 ? Math.max(1, nanos) : -1;
+    }
+
+    /**
+     * How long {@code Thread.sleep(duration)} (JDK 19 and later) sleeps, or -1 when it returns at once without
+     * looking at the interrupt (a negative duration); throws for a null duration as the call does.
+     */
+    public static long sleepNanos(Duration duration) {
+        long nanos = TimeUnit.NANOSECONDS.convert(duration); // saturates
+        return nanos < 0 ? -1 : nanos;
+    }
+
+    /** The deadline of a sleep of {@code nanos} (zero or more) from now. */
+    public static long deadlineAfter(long nanos) {
+        return Stasis.nanoTime() + nanos;
     }
 
     /** Overflow is harmless beyond here: deadlines are compared by difference, as {@code nanoTime} values must be. */

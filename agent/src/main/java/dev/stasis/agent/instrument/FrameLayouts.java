@@ -1,5 +1,6 @@
 package dev.stasis.agent.instrument;
 
+import dev.stasis.agent.instrument.internal.BlockingCallPass;
 import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
@@ -100,6 +101,7 @@ public final class FrameLayouts {
             CheckpointRestoreCallPass.rewrite(type.name, type.version, method);
             TimeCallPass.rewriteSleeps(method);
             WaitCallPass.rewrite(method);
+            BlockingCallPass.rewrite(method, hierarchy);
             sites = ContinuationPass.instrumentForLayout(type.name, method, hierarchy, methodKey,
                     SaveHelpers.forClass(type.name, type.access, type.version));
         } catch (UninstrumentableException | AnalyzerException | RuntimeException e) {

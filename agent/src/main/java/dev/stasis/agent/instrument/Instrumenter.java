@@ -1,5 +1,6 @@
 package dev.stasis.agent.instrument;
 
+import dev.stasis.agent.instrument.internal.BlockingCallPass;
 import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.ClinitPass;
@@ -38,7 +39,9 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  *       ({@link CheckpointRestoreCallPass}), {@code System.nanoTime()} put on the offset clock and
  *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), the waits
  *       that return holding a lock ({@code Condition.await*}, {@code Object.wait*}, {@code CyclicBarrier.await*})
- *       turned into waits the caller is captured in holding nothing ({@link WaitCallPass}), then continuation points, save and restore blocks
+ *       turned into waits the caller is captured in holding nothing ({@link WaitCallPass}), blocking calls
+ *       that an interrupt can end turned into waits the caller is captured in ({@link BlockingCallPass}),
+ *       then continuation points, save and restore blocks
  *       ({@link ContinuationPass}); a method that fails keeps its
  *       original code and is reported as skipped;</li>
  *   <li>the {@code <clinit>} prologue ({@link ClinitPass}) and the marker field;</li>
@@ -204,6 +207,7 @@ public final class Instrumenter {
                 CheckpointRestoreCallPass.rewrite(work.name, work.version, method);
                 TimeCallPass.rewriteSleeps(method);
                 WaitCallPass.rewrite(method);
+                BlockingCallPass.rewrite(method, hierarchy);
                 int points = ContinuationPass.instrument(work.name, method, hierarchy, key, saveHelpers);
                 if (points > 0) {
                     instrumented.put(key, points);
