@@ -56,11 +56,14 @@ public final class ThreadsBenchmark {
         List<String> notes = new ArrayList<>();
         String safepoint = benchmark.timeToSafepoint(notes);
         String scaling = benchmark.pauseAndRestore(notes);
+        String lockCheck = "#### The lock check alone (`ThreadMXBean.getThreadInfo` of the current thread, as "
+                + "`StackInspector` calls it once per thread per checkpoint; in this harness's JVM, no agent)\n\n"
+                + LockCheckCost.measure(10_000, 1_000_000, 4_000_000);
         Reports.publish("### Threads: time to safepoint, pause and restore against the number of threads\n\n"
                 + "Job: `java -javaagent:stasis-agent.jar=dir=<tmp>,include=bench.stasis.threads,timeout="
                 + benchmark.quiesceTimeout + " -cp stasis-snapshot-harness.jar bench.stasis.threads.ThreadsJob <kind> "
                 + "<workers> [sleepMillis]` (plus `main`, asleep); checkpoints by the MBean's `checkpoint()` over one JMX connection, "
-                + benchmark.gapMillis + " ms apart.\n\n" + safepoint + "\n" + scaling
+                + benchmark.gapMillis + " ms apart.\n\n" + safepoint + "\n" + scaling + "\n" + lockCheck
                 + (notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n") + "\nLogs: " + work + "\n");
     }
 
