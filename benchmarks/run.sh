@@ -3,8 +3,10 @@
 # About 10 minutes on 2 cores. Run it on a quiet machine: everything else running skews the figures.
 #
 #   benchmarks/run.sh                      # everything
-#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead recovery snapshot checkpoint engines
+#   BENCH_PARTS=snapshot benchmarks/run.sh # only some of: overhead recovery snapshot checkpoint engines threads
 #   (engines, portable against criu, needs root and CRIU 4.x: .ci/setup-criu; STASIS_CRIU=PATH to use another)
+#   (threads: time to safepoint and pause/restore against 1..512 threads, about 6 minutes; BENCH_THREAD_COUNTS="1 8 64 512",
+#    BENCH_SAFEPOINT_CHECKPOINTS=200 per case)
 #   SKIP_BUILD=1 benchmarks/run.sh         # reuse the jars already in */target
 #
 # JMH settings (per side): BENCH_FORKS=2 BENCH_WARMUPS=3 BENCH_MEASUREMENTS=5 BENCH_SECONDS=2;
@@ -15,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 java=${JAVA:-java}
-parts=${BENCH_PARTS:-overhead recovery snapshot checkpoint engines}
+parts=${BENCH_PARTS:-overhead recovery snapshot checkpoint engines threads}
 out=benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)
 report=$out/report.md
 agent=$root/agent/target/stasis-agent.jar
@@ -75,6 +77,11 @@ for part in $parts; do
             run_part engines "$agent $harness_jar" "$java" -Dstasis.agent.jar="$agent" -Dbench.harness.jar="$harness_jar" \
                 -Dstasis.criu="${STASIS_CRIU:-/var/cache/stasis/criu/stasis-criu}" -Dbench.sizes="${BENCH_SIZES:-16 512}" \
                 -Dbench.report="$report" -cp "$harness_jar" bench.stasis.engines.EngineComparison ;;
+        threads)
+            run_part threads "$agent $harness_jar" "$java" -Dstasis.agent.jar="$agent" -Dbench.harness.jar="$harness_jar" \
+                -Dbench.threadCounts="${BENCH_THREAD_COUNTS:-1 8 64 512}" \
+                -Dbench.safepointCheckpoints="${BENCH_SAFEPOINT_CHECKPOINTS:-200}" \
+                -Dbench.report="$report" -cp "$harness_jar" bench.stasis.threads.ThreadsBenchmark ;;
         recovery)
             recovery_dir=$(mktemp -d)
             run_part recovery "$agent $bench_jar" bash -c "{ echo '### What a checkpoint costs after its pause (RecoveryWorkload, interval=5s)'; echo; \
@@ -82,7 +89,7 @@ for part in $parts; do
                 recovery "$java" "$agent" "$recovery_dir" "$bench_jar" "$report"
             rm -rf "$recovery_dir" ;;
         *)
-            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot, checkpoint, recovery and/or engines." >&2
+            echo "run.sh: unknown part '$part' in BENCH_PARTS; use overhead, snapshot, checkpoint, recovery, engines and/or threads." >&2
             exit 2 ;;
     esac
 done

@@ -41,6 +41,15 @@ public interface StasisRuntime {
 
     long lastPauseMillis();
 
+    /**
+     * Of the last checkpoint's pause, the time from the request until every application thread had stopped at the
+     * cut (the time to safepoint), in microseconds; -1 before the first checkpoint and for engines that have no
+     * such moment (they stop the process as a whole).
+     */
+    default long lastQuiesceMicros() {
+        return -1;
+    }
+
     long lastSnapshotBytes();
 
     /** The last checkpoint error message, or null if the last checkpoint succeeded. */

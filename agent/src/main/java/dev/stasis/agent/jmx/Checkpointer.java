@@ -73,6 +73,11 @@ public final class Checkpointer implements CheckpointerMBean {
     }
 
     @Override
+    public long getLastQuiesceMicros() {
+        return runtime.lastQuiesceMicros();
+    }
+
+    @Override
     public long getLastSnapshotBytes() {
         return runtime.lastSnapshotBytes();
     }

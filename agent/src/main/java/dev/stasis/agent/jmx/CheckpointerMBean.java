@@ -19,6 +19,9 @@ public interface CheckpointerMBean {
 
     long getLastPauseMillis();
 
+    /** Of the last pause, the time until every application thread had stopped (portable engine; else -1). */
+    long getLastQuiesceMicros();
+
     long getLastSnapshotBytes();
 
     String getSnapshotDirectory();

@@ -24,8 +24,8 @@ class CheckpointerTest {
         assertThat(Checkpointer.NAME.toString()).isEqualTo("dev.stasis:type=Checkpointer");
         assertThat(server.getMBeanInfo(Checkpointer.NAME).getAttributes())
                 .extracting(a -> a.getName())
-                .containsExactlyInAnyOrder("LastSnapshotId", "CheckpointCount", "LastPauseMillis", "LastSnapshotBytes",
-                        "SnapshotDirectory", "LastError");
+                .containsExactlyInAnyOrder("LastSnapshotId", "CheckpointCount", "LastPauseMillis", "LastQuiesceMicros",
+                        "LastSnapshotBytes", "SnapshotDirectory", "LastError");
     }
 
     @Test
@@ -37,6 +37,7 @@ class CheckpointerTest {
         assertThat(server.getAttribute(Checkpointer.NAME, "LastSnapshotId")).isEqualTo("snap-2");
         assertThat(server.getAttribute(Checkpointer.NAME, "CheckpointCount")).isEqualTo(2L);
         assertThat(server.getAttribute(Checkpointer.NAME, "LastPauseMillis")).isEqualTo(7L);
+        assertThat(server.getAttribute(Checkpointer.NAME, "LastQuiesceMicros")).isEqualTo(3_500L);
         assertThat(server.getAttribute(Checkpointer.NAME, "LastSnapshotBytes")).isEqualTo(1234L);
         assertThat(server.getAttribute(Checkpointer.NAME, "SnapshotDirectory")).isEqualTo("/tmp/snaps");
         assertThat(server.getAttribute(Checkpointer.NAME, "LastError")).isNull();

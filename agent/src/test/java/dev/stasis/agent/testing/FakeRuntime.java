@@ -90,6 +90,11 @@ public final class FakeRuntime implements StasisRuntime {
     }
 
     @Override
+    public long lastQuiesceMicros() {
+        return lastId == null ? -1 : 3_500;
+    }
+
+    @Override
     public long lastSnapshotBytes() {
         return lastId == null ? 0 : 1234;
     }

@@ -53,6 +53,7 @@ public final class PortableRuntime implements StasisRuntime {
     private volatile String lastSnapshotId;
     private volatile long checkpointCount;
     private volatile long lastPauseMillis;
+    private volatile long lastQuiesceMicros = -1;
     private volatile long lastSnapshotBytes;
     private volatile String lastError;
     /** Taken at the first checkpoint: a JVM's environment does not change, and a run that never checkpoints never needs it. */
@@ -159,6 +160,7 @@ public final class PortableRuntime implements StasisRuntime {
             lastSnapshotId = file.id();
             lastSnapshotBytes = file.bytes();
             lastPauseMillis = TimeUnit.NANOSECONDS.toMillis(captured.pauseNanos());
+            lastQuiesceMicros = TimeUnit.NANOSECONDS.toMicros(captured.quiesceNanos());
             checkpointCount++;
             lastError = null;
             return new CheckpointResult(file.id(), lastPauseMillis, file.bytes());
@@ -205,6 +207,11 @@ public final class PortableRuntime implements StasisRuntime {
     @Override
     public long lastPauseMillis() {
         return lastPauseMillis;
+    }
+
+    @Override
+    public long lastQuiesceMicros() {
+        return lastQuiesceMicros;
     }
 
     @Override

@@ -21,8 +21,11 @@ public final class CheckpointCoordinator {
         T run(List<ParkedThread> threads) throws Exception;
     }
 
-    /** What the action returned, and how long the thread was kept from running. */
-    public record Captured<T>(T result, long pauseNanos) {
+    /**
+     * What the action returned, how long the threads were kept from running, and how long of that it took them
+     * all to stop (from the request until the cut closed: the time to safepoint).
+     */
+    public record Captured<T>(T result, long pauseNanos, long quiesceNanos) {
     }
 
     /** The live threads are enumerated again at least this often while the coordinator waits for the cut. */
@@ -55,9 +58,10 @@ public final class CheckpointCoordinator {
         Quiesce quiesce = engine.request(threads);
         try {
             List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
+            long quiesceNanos = System.nanoTime() - quiesce.requestedAtNanos;
             refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
             T result = action.run(cut);
-            return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos);
+            return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos, quiesceNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {

@@ -311,6 +311,40 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void the_time_to_the_cut_is_part_of_the_pause_and_leaves_out_what_runs_while_the_threads_are_parked()
+            throws Exception {
+        ProtocolProgram.n = 1000;
+        long actionNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        CompletableFuture<CheckpointCoordinator.Captured<Long>> captured = new CompletableFuture<>();
+        ProtocolProgram.onStep = i -> {
+            if (i == 400) {
+                Thread target = Thread.currentThread();
+                new Thread(programGroup.getParent(), () -> {
+                    try {
+                        captured.complete(coordinator.capture(target, GENEROUS, frames -> {
+                            long start = System.nanoTime();
+                            while (System.nanoTime() - start < actionNanos) {
+                                Thread.onSpinWait(); // a snapshot write that takes this long
+                            }
+                            return System.nanoTime() - start;
+                        }));
+                    } catch (Throwable e) {
+                        captured.completeExceptionally(e);
+                    }
+                }, "stasis-test-checkpointer").start();
+                awaitPendingOr(captured);
+            }
+        };
+
+        runToEnd(start("app-main", ProtocolProgram::main));
+
+        CheckpointCoordinator.Captured<Long> checkpoint = captured.get(10, TimeUnit.SECONDS);
+        assertThat(checkpoint.quiesceNanos()).isPositive();
+        assertThat(checkpoint.pauseNanos() - checkpoint.quiesceNanos()).isGreaterThanOrEqualTo(checkpoint.result());
+        assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+    }
+
+    @Test
     void a_failed_snapshot_write_leaves_the_program_running_to_the_same_result() throws Exception {
         ProtocolProgram.n = 1000;
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
