@@ -71,7 +71,7 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          5" + n);
+                + "  format          6" + n);
         assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
                 snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n

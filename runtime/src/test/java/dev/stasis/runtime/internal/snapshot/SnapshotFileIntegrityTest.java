@@ -277,7 +277,7 @@ class SnapshotFileIntegrityTest {
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
-                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 5; no"
+                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 6; no"
                         + " release wrote format 1): start fresh with restore=never")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }
