@@ -29,12 +29,14 @@ final class Listener implements Resource {
         HttpServer opened = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         opened.createContext("/count", exchange -> answer(exchange, "request " + requests.next()));
         opened.createContext("/checkpoint", exchange -> {
-            requests.requestCheckpoint();
+            // Answered first: the checkpoint closes this server, and the stop ends the program, either
+            // of which could otherwise cut the answer off before the client has read it.
             answer(exchange, "requested");
+            requests.requestCheckpoint();
         });
         opened.createContext("/stop", exchange -> {
-            requests.requestStop();
             answer(exchange, "stopping");
+            requests.requestStop();
         });
         opened.start();
         server = opened;
