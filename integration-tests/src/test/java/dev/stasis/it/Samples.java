@@ -19,6 +19,7 @@ final class Samples {
     static final String BANK_TRANSFERS = "dev.stasis.samples.bank.BankTransfers";
     static final String LOCKED_WAIT = "dev.stasis.samples.waits.LockedWait";
     static final String WAITING_THREADS = "dev.stasis.samples.waits.WaitingThreads";
+    static final String LONG_HELD_LOCK = "dev.stasis.samples.locks.LongHeldLock";
     static final String STAGED_PIPELINE = "dev.stasis.samples.pipeline.StagedPipeline";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
