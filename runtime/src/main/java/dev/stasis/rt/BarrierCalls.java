@@ -36,12 +36,12 @@ public final class BarrierCalls {
     /** While a checkpoint is pending but does not take this thread, it rechecks this often rather than spin. */
     private static final long PENDING_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private static final Field LOCK = field(CyclicBarrier.class, "lock");
-    private static final Field TRIP = field(CyclicBarrier.class, "trip");
-    private static final Field GENERATION = field(CyclicBarrier.class, "generation");
-    private static final Field COUNT = field(CyclicBarrier.class, "count");
-    private static final Field BROKEN = field(generationClass(), "broken");
-    private static final Method BREAK = method(CyclicBarrier.class, "breakBarrier");
+    private static final Field LOCK = PrivateMembers.field(CyclicBarrier.class, "lock");
+    private static final Field TRIP = PrivateMembers.field(CyclicBarrier.class, "trip");
+    private static final Field GENERATION = PrivateMembers.field(CyclicBarrier.class, "generation");
+    private static final Field COUNT = PrivateMembers.field(CyclicBarrier.class, "count");
+    private static final Field BROKEN = PrivateMembers.field(generationClass(), "broken");
+    private static final Method BREAK = PrivateMembers.method(CyclicBarrier.class, "breakBarrier");
     private static final boolean SUPPORTED = LOCK != null && TRIP != null && GENERATION != null && COUNT != null
             && BROKEN != null && BREAK != null;
 
@@ -265,25 +265,5 @@ public final class BarrierCalls {
             }
         }
         return null;
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Method method(Class<?> owner, String name) {
-        try {
-            Method method = owner.getDeclaredMethod(name);
-            method.setAccessible(true);
-            return method;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }

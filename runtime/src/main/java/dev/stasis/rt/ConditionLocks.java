@@ -21,10 +21,10 @@ final class ConditionLocks {
     /** What {@link #releaseFully} answers when the thread must keep the lock. */
     static final long NOT_RELEASED = -1;
 
-    private static final Field INT_OWNER = field(AbstractQueuedSynchronizer.ConditionObject.class, "this$0");
-    private static final Field LONG_OWNER = field(AbstractQueuedLongSynchronizer.ConditionObject.class, "this$0");
-    private static final Method INT_STATE = method(AbstractQueuedSynchronizer.class, "getState");
-    private static final Method LONG_STATE = method(AbstractQueuedLongSynchronizer.class, "getState");
+    private static final Field INT_OWNER = PrivateMembers.field(AbstractQueuedSynchronizer.ConditionObject.class, "this$0");
+    private static final Field LONG_OWNER = PrivateMembers.field(AbstractQueuedLongSynchronizer.ConditionObject.class, "this$0");
+    private static final Method INT_STATE = PrivateMembers.method(AbstractQueuedSynchronizer.class, "getState");
+    private static final Method LONG_STATE = PrivateMembers.method(AbstractQueuedLongSynchronizer.class, "getState");
     /** A ReentrantReadWriteLock's state keeps the read holds in its upper half (an int on JDK 17, a long later). */
     private static final int INT_READ_SHIFT = 16;
     private static final int LONG_READ_SHIFT = 32;
@@ -87,25 +87,5 @@ final class ConditionLocks {
 
     private static boolean isReadWriteSync(Object sync) {
         return sync.getClass().getEnclosingClass() == ReentrantReadWriteLock.class;
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Method method(Class<?> owner, String name) {
-        try {
-            Method method = owner.getDeclaredMethod(name);
-            method.setAccessible(true);
-            return method;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }
