@@ -15,6 +15,7 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.Function;
 
 /**
  * The JDK's locks, saved unlocked. A lock's state in the heap is its synchronizer (the {@code sync} field
@@ -39,8 +40,10 @@ final class LockSerializers {
     }
 
     static void register(Kryo kryo) {
-        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantLock$Sync"), new ReentrantSync());
-        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantReadWriteLock$Sync"), new ReadWriteSync());
+        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantLock$Sync"), new FairnessSync("ReentrantLock",
+                SyncAccess.REENTRANT_SYNC, ReentrantLock::new));
+        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantReadWriteLock$Sync"), new FairnessSync("ReentrantReadWriteLock",
+                SyncAccess.READ_WRITE_SYNC, ReentrantReadWriteLock::new));
         kryo.addDefaultSerializer(AbstractQueuedSynchronizer.ConditionObject.class, new ConditionSerializer());
         kryo.addDefaultSerializer(AbstractQueuedLongSynchronizer.ConditionObject.class, new ConditionSerializer());
         kryo.addDefaultSerializer(StampedLock.class, new StampedLockSerializer());
@@ -143,31 +146,30 @@ final class LockSerializers {
         }
     }
 
-    /** {@code ReentrantLock}'s synchronizer: its fairness. */
-    private static final class ReentrantSync extends Serializer<Object> {
+    /**
+     * The synchronizer of a {@code ReentrantLock} or a {@code ReentrantReadWriteLock} (shared by the lock and its
+     * two views): its fairness. Read back as the synchronizer of a new unlocked lock of that fairness.
+     */
+    private static final class FairnessSync extends Serializer<Object> {
+        private final String lockName;
+        private final Lazy<Field> syncField;
+        private final Function<Boolean, Object> newLock;
+
+        FairnessSync(String lockName, Lazy<Field> syncField, Function<Boolean, Object> newLock) {
+            this.lockName = lockName;
+            this.syncField = syncField;
+            this.newLock = newLock;
+        }
+
         @Override
         public void write(Kryo kryo, Output output, Object sync) {
-            refuseIfBusy(sync, "ReentrantLock");
+            refuseIfBusy(sync, lockName);
             output.writeBoolean(sync.getClass().getSimpleName().equals("FairSync"));
         }
 
         @Override
         public Object read(Kryo kryo, Input input, Class<?> type) {
-            return fieldValue(SyncAccess.REENTRANT_SYNC.get(), new ReentrantLock(input.readBoolean()));
-        }
-    }
-
-    /** {@code ReentrantReadWriteLock}'s synchronizer, shared by the lock and its two views: its fairness. */
-    private static final class ReadWriteSync extends Serializer<Object> {
-        @Override
-        public void write(Kryo kryo, Output output, Object sync) {
-            refuseIfBusy(sync, "ReentrantReadWriteLock");
-            output.writeBoolean(sync.getClass().getSimpleName().equals("FairSync"));
-        }
-
-        @Override
-        public Object read(Kryo kryo, Input input, Class<?> type) {
-            return fieldValue(SyncAccess.READ_WRITE_SYNC.get(), new ReentrantReadWriteLock(input.readBoolean()));
+            return fieldValue(syncField.get(), newLock.apply(input.readBoolean()));
         }
     }
 
