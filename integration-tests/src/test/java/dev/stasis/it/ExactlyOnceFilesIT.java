@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +29,8 @@ class ExactlyOnceFilesIT {
     private static final int LINES = 6_000;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration POLL = Duration.ofMillis(5);
-    private static final long MAX_RUN_BEFORE_KILL_MILLIS = 300;
-    private static final long STARTUP_WINDOW_MILLIS = 1_500;
-    private static final String RESUMED = "stasis: resumed from snapshot ";
+    private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(300, 1_500);
+    private static final String RESUMED = RandomKillMoment.RESUMED;
     private static final String EARLIER_LOG = "a line an earlier run appended\n";
     private static final int REFUSED = 2;
 
@@ -105,22 +102,8 @@ class ExactlyOnceFilesIT {
     private String killOneAttempt(Job job, SnapshotDirectory snapshots, Random random, String name, String settings) {
         Optional<String> before = snapshots.newestSnapshotId();
         try (ForkedJvm jvm = ForkedJvm.start(job.command(), work, name)) {
-            String when;
-            if (before.isEmpty()) {
-                awaitSnapshotWithFilesOpen(jvm, snapshots);
-                long delay = random.nextLong(MAX_RUN_BEFORE_KILL_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after its first snapshot with the files open";
-            } else if (random.nextInt(10) == 0) {
-                long delay = random.nextLong(STARTUP_WINDOW_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after launch";
-            } else {
-                await(() -> jvm.stderr().contains(RESUMED), jvm, "the resume");
-                long delay = random.nextLong(MAX_RUN_BEFORE_KILL_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after resuming";
-            }
+            String when = KILL_MOMENT.await(jvm, before.isPresent(), () -> awaitSnapshotWithFilesOpen(jvm, snapshots),
+                    "its first snapshot with the files open", random);
             if (!jvm.isAlive()) {
                 fail("%s ended before it was killed (%s): the job is too short for %d kills; %s%n%s", name, when, KILLS,
                         settings, jvm.describe());
@@ -195,19 +178,9 @@ class ExactlyOnceFilesIT {
      * what the killed run appended, as a run started over would.
      */
     private static void awaitSnapshotWithFilesOpen(ForkedJvm jvm, SnapshotDirectory snapshots) {
-        await(() -> !jvm.stdoutLines().isEmpty(), jvm, "the first progress line");
+        jvm.await(() -> !jvm.stdoutLines().isEmpty(), "the first progress line", WAIT_TIMEOUT);
         long seen = snapshots.newestSnapshotId().map(Long::parseLong).orElse(0L);
-        await(() -> snapshots.newestSnapshotId().map(Long::parseLong).orElse(0L) > seen, jvm,
-                "a snapshot after the first progress line");
-    }
-
-    private static void await(BooleanSupplier condition, ForkedJvm jvm, String what) {
-        long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!jvm.isAlive() || System.nanoTime() > deadline) {
-                fail("waited in vain for %s%n%s", what, jvm.describe());
-            }
-            ForkedJvm.sleep(POLL);
-        }
+        jvm.await(() -> snapshots.newestSnapshotId().map(Long::parseLong).orElse(0L) > seen,
+                "a snapshot after the first progress line", WAIT_TIMEOUT);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -89,6 +90,17 @@ final class ForkedJvm implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 fail("%s did not print %s within %s%n%s", name, description, timeout, describe());
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Waits until {@code condition} holds; fails (with both outputs) if the JVM ends first or on timeout. */
+    void await(BooleanSupplier condition, String description, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                fail("waited in vain for %s%n%s", description, describe());
             }
             sleep(POLL);
         }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +26,8 @@ class PipelineResumeIT {
     private static final String ITEMS = "1000000";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration POLL = Duration.ofMillis(5);
-    private static final long MAX_RUN_BEFORE_KILL_MILLIS = 400;
-    private static final long STARTUP_WINDOW_MILLIS = 1_500;
-    private static final String RESUMED = "stasis: resumed from snapshot ";
+    private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(400, 1_500);
+    private static final String RESUMED = RandomKillMoment.RESUMED;
 
     @TempDir
     Path work;
@@ -70,22 +67,9 @@ class PipelineResumeIT {
                                   String settings) {
         Optional<String> before = snapshots.newestSnapshotId();
         try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
-            String when;
-            if (before.isEmpty()) {
-                await(() -> snapshots.newestSnapshotId().isPresent(), jvm, "a first snapshot");
-                long delay = random.nextLong(MAX_RUN_BEFORE_KILL_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after its first snapshot";
-            } else if (random.nextInt(10) == 0) {
-                long delay = random.nextLong(STARTUP_WINDOW_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after launch";
-            } else {
-                await(() -> jvm.stderr().contains(RESUMED), jvm, "the resume");
-                long delay = random.nextLong(MAX_RUN_BEFORE_KILL_MILLIS);
-                ForkedJvm.sleep(Duration.ofMillis(delay));
-                when = delay + " ms after resuming";
-            }
+            String when = KILL_MOMENT.await(jvm, before.isPresent(),
+                    () -> jvm.await(() -> snapshots.newestSnapshotId().isPresent(), "a first snapshot", WAIT_TIMEOUT),
+                    "its first snapshot", random);
             if (!jvm.isAlive()) {
                 fail("%s ended before it was killed (%s): the pipeline is too short for %d kills; %s%n%s", name, when,
                         KILLS, settings, jvm.describe());
@@ -98,16 +82,6 @@ class PipelineResumeIT {
                         .contains(RESUMED + before.get() + " ");
             }
             return name + " " + when;
-        }
-    }
-
-    private static void await(BooleanSupplier condition, ForkedJvm jvm, String what) {
-        long deadline = System.nanoTime() + WAIT_TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!jvm.isAlive() || System.nanoTime() > deadline) {
-                fail("waited in vain for %s%n%s", what, jvm.describe());
-            }
-            ForkedJvm.sleep(POLL);
         }
     }
 }
