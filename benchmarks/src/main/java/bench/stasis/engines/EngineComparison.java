@@ -1,5 +1,8 @@
 package bench.stasis.engines;
 
+import static bench.stasis.BenchEnvironment.existingJar;
+import static bench.stasis.BenchEnvironment.javaExecutable;
+
 import bench.stasis.report.MarkdownTable;
 import bench.stasis.report.Reports;
 import java.io.IOException;
@@ -42,7 +45,7 @@ public final class EngineComparison {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("stasis-bench-engines-");
-        EngineComparison comparison = new EngineComparison(existing("stasis.agent.jar"), existing("bench.harness.jar"),
+        EngineComparison comparison = new EngineComparison(existingJar("stasis.agent.jar"), existingJar("bench.harness.jar"),
                 System.getProperty("stasis.criu", "/var/cache/stasis/criu/stasis-criu"), work);
         MarkdownTable table = new MarkdownTable("live state", "engine", "checkpoint pause (ms)",
                 "`checkpoint <pid>` wall (ms)", "snapshot on disk (MB)", "restore, engine's own (ms)",
@@ -173,18 +176,5 @@ public final class EngineComparison {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static Path existing(String property) {
-        String value = System.getProperty(property);
-        if (value == null || !Files.isRegularFile(Path.of(value))) {
-            throw new IllegalArgumentException("-D" + property + " must name an existing jar (got " + value
-                    + "); benchmarks/run.sh sets it after building the project.");
-        }
-        return Path.of(value).toAbsolutePath();
     }
 }

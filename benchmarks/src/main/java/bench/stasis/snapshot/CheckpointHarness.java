@@ -1,5 +1,8 @@
 package bench.stasis.snapshot;
 
+import static bench.stasis.BenchEnvironment.existingJar;
+import static bench.stasis.BenchEnvironment.javaExecutable;
+
 import bench.stasis.report.MarkdownTable;
 import bench.stasis.report.Reports;
 import java.io.BufferedReader;
@@ -36,8 +39,8 @@ public final class CheckpointHarness {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        Path agentJar = existing("stasis.agent.jar");
-        Path samplesJar = existing("stasis.samples.jar");
+        Path agentJar = existingJar("stasis.agent.jar");
+        Path samplesJar = existingJar("stasis.samples.jar");
         Path work = Files.createTempDirectory("stasis-bench-checkpoint-");
         Path snapshots = work.resolve("snapshots");
         List<String> job = jobCommand(agentJar, samplesJar, snapshots);
@@ -168,18 +171,5 @@ public final class CheckpointHarness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static Path existing(String property) {
-        String value = System.getProperty(property);
-        if (value == null || !Files.isRegularFile(Path.of(value))) {
-            throw new IllegalArgumentException("-D" + property + " must name an existing jar (got " + value
-                    + "); benchmarks/run.sh sets it after building the project.");
-        }
-        return Path.of(value);
     }
 }

@@ -1,5 +1,8 @@
 package bench.stasis.threads;
 
+import static bench.stasis.BenchEnvironment.existingJar;
+import static bench.stasis.BenchEnvironment.javaExecutable;
+
 import bench.stasis.report.MarkdownTable;
 import bench.stasis.report.Reports;
 import bench.stasis.snapshot.AgentOutput;
@@ -52,7 +55,7 @@ public final class ThreadsBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("stasis-bench-threads-");
-        ThreadsBenchmark benchmark = new ThreadsBenchmark(existing("stasis.agent.jar"), existing("bench.harness.jar"), work);
+        ThreadsBenchmark benchmark = new ThreadsBenchmark(existingJar("stasis.agent.jar"), existingJar("bench.harness.jar"), work);
         List<String> notes = new ArrayList<>();
         String safepoint = benchmark.timeToSafepoint(notes);
         String scaling = benchmark.pauseAndRestore(notes);
@@ -215,18 +218,5 @@ public final class ThreadsBenchmark {
                 + quiesceTimeout,
                 "-cp", harnessJar.toString(), ThreadsJob.class.getName(), kind, Integer.toString(workers), sleepMillis));
         return command;
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static Path existing(String property) {
-        String value = System.getProperty(property);
-        if (value == null || !Files.isRegularFile(Path.of(value))) {
-            throw new IllegalArgumentException("-D" + property + " must name an existing jar (got " + value
-                    + "); benchmarks/run.sh sets it after building the project.");
-        }
-        return Path.of(value).toAbsolutePath();
     }
 }
