@@ -21,6 +21,7 @@ import java.util.concurrent.locks.Condition;
  * checkpoint, or after a relaunch on the recreated lock) takes the lock again with the same holds and
  * returns true: to the program the wait ended with a spurious wake-up, which {@code Condition} allows, so
  * a signal sent in between is not lost either: the program's own loop checks its condition again.
+ * {@link LockCalls} is told of both, so the lock's holds leave the thread's count while it is let go of.
  *
  * <p>Timed waits keep their deadline on the {@link Stasis#nanoTime() offset clock} ({@code awaitUntil}
  * its date), so after a resume they wait only what was left and report what the original would. Only the
@@ -126,6 +127,7 @@ public final class ConditionCalls {
         Long released = (Long) call[RELEASED];
         if (released != null) {
             ConditionLocks.reacquire(sync, released);
+            LockCalls.retakenAfterWait(sync, released);
             call[RELEASED] = null;
             return finish(call, kind);
         }
@@ -200,6 +202,7 @@ public final class ConditionCalls {
             return finish(call, kind);
         }
         call[RELEASED] = state;
+        LockCalls.letGoForWait(sync); // holding nothing now, the thread may be captured at the caller's poll
         return false;
     }
 
