@@ -5,6 +5,7 @@ import dev.stasis.agent.instrument.internal.ClassHierarchy;
 import dev.stasis.agent.instrument.internal.CheckpointRestoreCallPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.LambdaPass;
+import dev.stasis.agent.instrument.internal.LockCallPass;
 import dev.stasis.agent.instrument.internal.PointState;
 import dev.stasis.agent.instrument.internal.SaveHelpers;
 import dev.stasis.agent.instrument.internal.TimeCallPass;
@@ -98,6 +99,7 @@ public final class FrameLayouts {
             // The same passes, in the same order, as Instrumenter.rewriteMethod.
             LambdaPass.makeLambdasSerializable(method);
             TimeCallPass.rewriteClock(method);
+            LockCallPass.rewrite(method, hierarchy);
             CheckpointRestoreCallPass.rewrite(type.name, type.version, method);
             TimeCallPass.rewriteSleeps(method);
             WaitCallPass.rewrite(method);

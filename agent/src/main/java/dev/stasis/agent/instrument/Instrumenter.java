@@ -7,6 +7,7 @@ import dev.stasis.agent.instrument.internal.ClinitPass;
 import dev.stasis.agent.instrument.internal.ContinuationPass;
 import dev.stasis.agent.instrument.internal.HierarchyClassWriter;
 import dev.stasis.agent.instrument.internal.LambdaPass;
+import dev.stasis.agent.instrument.internal.LockCallPass;
 import dev.stasis.agent.instrument.internal.OutputVerifier;
 import dev.stasis.agent.instrument.internal.SaveHelpers;
 import dev.stasis.agent.instrument.internal.TimeCallPass;
@@ -37,7 +38,9 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  *   <li>per method, on a copy: lambdas made serializable ({@link LambdaPass}), calls of
  *       {@code org.crac.Core.checkpointRestore()} turned into a wait the caller is captured in
  *       ({@link CheckpointRestoreCallPass}), {@code System.nanoTime()} put on the offset clock and
- *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), the waits
+ *       {@code Thread.sleep} turned into a sleep the caller is captured in ({@link TimeCallPass}), every
+ *       {@code java.util.concurrent} lock taken or given back counted per thread ({@link LockCallPass}: also in
+ *       methods that get no points, so a poll need not ask the JVM which locks its thread holds), the waits
  *       that return holding a lock ({@code Condition.await*}, {@code Object.wait*}, {@code CyclicBarrier.await*})
  *       turned into waits the caller is captured in holding nothing ({@link WaitCallPass}), blocking calls
  *       that an interrupt can end turned into waits the caller is captured in ({@link BlockingCallPass}),
@@ -200,6 +203,7 @@ public final class Instrumenter {
             }
             LambdaPass.makeLambdasSerializable(method);
             TimeCallPass.rewriteClock(method);
+            LockCallPass.rewrite(method, hierarchy);
             if (!eligible) {
                 return;
             }
@@ -324,6 +328,8 @@ public final class Instrumenter {
                         LambdaPass.makeLambdasSerializable(originalMethod);
                         TimeCallPass.rewriteClock(originalMethod);
                     }
+                    // Also in a method left as it was: a lock it takes or gives back must be counted like any other.
+                    LockCallPass.rewrite(originalMethod, hierarchy);
                     if ("<clinit>".equals(method.name)) {
                         ClinitPass.prependPrologue(result, originalMethod, true);
                     }
