@@ -2,6 +2,7 @@ package dev.stasis.agent.instrument;
 
 import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.LockCalls;
 import dev.stasis.rt.Stasis;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class CaptureEngine implements Engine {
     private int remaining;
     private boolean unwinding;
     private final List<Frame> captured = new ArrayList<>();
+    /** The lock holds {@code LockCalls} counted for the captured thread when its bottom frame was saved. */
+    private volatile int holdsAtCapture = -1;
     private Deque<Frame> rewinding;
 
     CaptureEngine(InstrumentingLoader loader) {
@@ -36,6 +39,7 @@ final class CaptureEngine implements Engine {
         mode = newMode;
         captureAt = n;
         polls = 0;
+        holdsAtCapture = -1;
         captured.clear();
         rewinding = null;
         unwinding = false;
@@ -53,6 +57,11 @@ final class CaptureEngine implements Engine {
         captured.forEach(bottomFirst::addFirst);
         rewinding = bottomFirst;
         Stasis.setPending(true);
+    }
+
+    /** -1 until a thread armed for has saved its bottom frame. */
+    int holdsAtCapture() {
+        return holdsAtCapture;
     }
 
     int polls() {
@@ -138,6 +147,7 @@ final class CaptureEngine implements Engine {
         if (--remaining > 0) {
             return false;
         }
+        holdsAtCapture = LockCalls.holdCountOfCurrentThread();
         unwinding = false;
         if (mode == Mode.IN_PLACE) {
             // The bottom frame carries on in place; only the frames above it are rewound.

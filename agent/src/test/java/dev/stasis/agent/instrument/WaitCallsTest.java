@@ -3,6 +3,7 @@ package dev.stasis.agent.instrument;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.LockCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,7 @@ class WaitCallsTest {
         captureWhileWaiting(target, "condition");
 
         assertThat(lock.isLocked()).as("the captured thread let go of the lock").isFalse();
+        assertThat(Rewinding.ENGINE.holdsAtCapture()).as("and of the hold counted for it").isZero();
         lock.lock();
         try {
             assertThat(lock.hasWaiters(signalled)).isFalse();
@@ -114,11 +116,15 @@ class WaitCallsTest {
         } finally {
             lock.unlock();
         }
+        int holds = LockCalls.holdCountOfCurrentThread();
         Rewinding.ENGINE.rewindCaptured();
         String resumed = Rewinding.run(target);
 
         assertThat(resumed).isEqualTo("signalled after 42, holds 1");
         assertThat(lock.isLocked()).isFalse();
+        assertThat(LockCalls.holdCountOfCurrentThread())
+                .as("the hold the resumed wait took back (as after a relaunch, on another thread) was given back")
+                .isEqualTo(holds);
     }
 
     @Test
@@ -182,7 +188,9 @@ class WaitCallsTest {
     private static List<String> calls(MethodNode method) {
         List<String> calls = new ArrayList<>();
         for (AbstractInsnNode insn : method.instructions) {
+            // LockCalls, which counts the lock's holds around the waits, is LockCallPassTest's.
             if (insn instanceof MethodInsnNode call && (call.owner.startsWith(RT) && call.owner.endsWith("Calls")
+                    && !call.owner.equals(RT + "LockCalls")
                     || call.name.equals("wait") || call.name.startsWith("await"))) {
                 calls.add(call.owner + "." + call.name);
             }
