@@ -60,6 +60,7 @@ public final class CheckpointCoordinator {
             List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
             long quiesceNanos = System.nanoTime() - quiesce.requestedAtNanos;
             refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
+            refuseUntrackedLocks(cut);
             T result = action.run(cut);
             return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos, quiesceNanos);
         } catch (CheckpointException e) {
@@ -91,6 +92,21 @@ public final class CheckpointCoordinator {
                     virtual.subList(0, Math.min(10, virtual.size()))) + (virtual.size() > 10 ? ", ..." : "")
                     + "); this version captures platform threads only. Checkpoint when they have ended, or run "
                     + "the work on platform threads. The program runs on.");
+        }
+    }
+
+    /**
+     * A stopped thread that owns a lock no rewritten call site counted would be saved inside its critical section,
+     * and the lock restored with no owner: this checkpoint fails instead, and the threads are let go.
+     */
+    private static void refuseUntrackedLocks(List<ParkedThread> cut) throws CheckpointException {
+        List<String> held = UntrackedLocks.heldAt(cut);
+        if (!held.isEmpty()) {
+            throw new CheckpointException("checkpoint abandoned at the cut: " + String.join("; ", held)
+                    + ", held outside a call site Stasis tracks (taken through a method reference, by reflection or "
+                    + "by code that is not instrumented), so the thread stopped inside its critical section. Take "
+                    + "the lock with a direct call such as lock.lock() in application code. The program runs on and "
+                    + "the previous snapshots are intact.");
         }
     }
 
