@@ -1,8 +1,8 @@
 package dev.stasis.runtime.internal.capture;
 
+import dev.stasis.rt.LockCalls;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import java.lang.StackWalker.StackFrame;
-import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
@@ -163,16 +163,19 @@ final class StackInspector {
      * A thread stopped inside a critical section would let other threads in while it unwinds, and a
      * lock restored by value has no owner: only the monitor a {@code synchronized} method takes on
      * entry is allowed, because unwinding returns from that method and rewinding enters it again.
+     * {@code java.util.concurrent} locks are known from the holds the rewritten call sites counted
+     * ({@link LockCalls}); asking the JVM for them would search the whole heap for every thread. A hold
+     * that escaped the count is caught once per checkpoint, at the cut ({@link UntrackedLocks}).
      */
     private Verdict checkLocks(List<StackFrame> frames) {
-        ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, true)[0];
+        Object lock = LockCalls.heldByCurrentThread();
+        if (lock != null) {
+            return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
+                    + identity(lock) + "; a thread is captured only when it holds no such lock");
+        }
+        ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
         if (info == null) {
             return null;
-        }
-        LockInfo[] synchronizers = info.getLockedSynchronizers();
-        if (synchronizers.length > 0) {
-            return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
-                    + synchronizers[0] + "; a thread is captured only when it holds no such lock");
         }
         MonitorInfo[] monitors = info.getLockedMonitors();
         if (monitors.length == 0) {
@@ -189,6 +192,11 @@ final class StackInspector {
             }
         }
         return null;
+    }
+
+    /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}, as {@code LockInfo} names an object, without calling its toString. */
+    private static String identity(Object lock) {
+        return lock.getClass().getName() + '@' + Integer.toHexString(System.identityHashCode(lock));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,9 +157,41 @@ class CheckpointCoordinatorTest {
 
         assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@");
+                .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock@");
 
         assertRunsOnAndStops(program);
+    }
+
+    @Test
+    void fails_at_the_cut_when_a_stopped_thread_holds_a_lock_no_call_site_counted_and_the_program_runs_on()
+            throws Exception {
+        ProtocolProgram.n = 1000;
+        ReentrantLock untracked = new ReentrantLock();
+        Runnable take = untracked::lock; // a method reference: its lambda proxy is never instrumented
+        Runnable release = untracked::unlock;
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(300, take);
+        IntConsumer checkpointing = ProtocolProgram.onStep;
+        ProtocolProgram.onStep = i -> {
+            checkpointing.accept(i);
+            if (i == 999) {
+                release.run();
+            }
+        };
+
+        Thread program = start("app-main", ProtocolProgram::main);
+        program.join(20_000);
+
+        assertThatThrownBy(() -> cut.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith("checkpoint abandoned at the cut: thread app-main holds "
+                        + "java.util.concurrent.locks.ReentrantLock$NonfairSync@")
+                .hasMessageContaining("(stopped in " + ProtocolProgram.SUM + "), held outside a call site Stasis tracks")
+                .hasMessageEndingWith("The program runs on and the previous snapshots are intact.");
+        assertThat(program.isAlive()).isFalse();
+        assertThat(ProtocolProgram.result).as("run on to the end after the failed checkpoint")
+                .isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+        assertThat(untracked.isLocked()).isFalse();
+        assertThat(Stasis.isPending()).isFalse();
     }
 
     @Test
@@ -272,7 +305,7 @@ class CheckpointCoordinatorTest {
                     .hasMessageStartingWith("checkpoint timed out after 3s: ")
                     .hasMessageContaining("thread locker could not stop at a capturable point: at "
                             + "dev.stasis.runtime.internal.capture.ProtocolProgram.")
-                    .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@")
+                    .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock@")
                     .hasMessageContaining("thread waiter did not reach a poll (it is blocked, or in code that is not "
                             + "instrumented): in java.util.concurrent.CountDownLatch.await called at ");
             assertThat(Stasis.isPending()).isFalse();

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.LockCalls;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import java.util.Arrays;
@@ -284,10 +285,14 @@ final class ProtocolProgram {
         }
     }
 
-    /** {@code while (!stop) { LOCK.lock(); try { step(0); } finally { LOCK.unlock(); } }} */
+    /**
+     * {@code while (!stop) { LOCK.lock(); try { step(0); } finally { LOCK.unlock(); } }}, each lock call followed by
+     * what the instrumenter adds after it.
+     */
     static void lockLoop() {
         while (!stop) {
             LOCK.lock();
+            LockCalls.locked(LOCK);
             try {
                 step(0);
                 if (Stasis.isPending() && Stasis.unwinding()) {
@@ -295,6 +300,7 @@ final class ProtocolProgram {
                 }
             } finally {
                 LOCK.unlock();
+                LockCalls.unlocked(LOCK);
             }
             rounds++;
         }
