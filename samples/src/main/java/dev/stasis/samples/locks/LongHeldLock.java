@@ -8,8 +8,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * inside it for the given number of seconds before letting go. A checkpoint requested meanwhile cannot
  * stop it (a thread is captured only outside its critical sections), so it must fail after its timeout,
  * naming the thread, the lock and the frame, and the program must finish exactly as it would have.
+ * With {@code methodref} the lock is taken and given back through method references ({@code LOCK::lock}), whose
+ * lambda proxies Stasis never instruments: the thread stops at its polls as if it held nothing, and the
+ * checkpoint must fail at the cut instead, where Stasis asks the JVM once which stopped thread owns a lock.
  *
- * <p>Arguments: {@code lock|monitor} and seconds to hold. Prints {@code holding}, then
+ * <p>Arguments: {@code lock|monitor|methodref} and seconds to hold. Prints {@code holding}, then
  * {@code RESULT kind=... rounds=... sum=...}; {@code sum} depends only on {@code rounds}.
  */
 public final class LongHeldLock {
@@ -22,16 +25,16 @@ public final class LongHeldLock {
     public static void main(String[] args) throws InterruptedException {
         String kind = args.length > 0 ? args[0] : "lock";
         long seconds = args.length > 1 ? Long.parseLong(args[1]) : 8;
-        if (!kind.equals("lock") && !kind.equals("monitor")) {
-            System.err.println("usage: LongHeldLock lock|monitor <seconds>");
+        if (!kind.equals("lock") && !kind.equals("monitor") && !kind.equals("methodref")) {
+            System.err.println("usage: LongHeldLock lock|monitor|methodref <seconds>");
             System.exit(2);
         }
         long[] result = new long[2];
         Thread holder = new Thread(() -> {
-            if (kind.equals("lock")) {
-                holdLock(seconds, result);
-            } else {
-                holdMonitor(seconds, result);
+            switch (kind) {
+                case "lock" -> holdLock(seconds, result);
+                case "monitor" -> holdMonitor(seconds, result);
+                default -> holdLockThroughMethodReferences(seconds, result);
             }
         }, "holder");
         holder.start();
@@ -46,6 +49,18 @@ public final class LongHeldLock {
             countFor(seconds, result);
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    private static void holdLockThroughMethodReferences(long seconds, long[] result) {
+        Runnable take = LOCK::lock;
+        Runnable release = LOCK::unlock;
+        take.run();
+        try {
+            System.out.println("holding");
+            countFor(seconds, result);
+        } finally {
+            release.run();
         }
     }
 
