@@ -248,6 +248,30 @@ class LockCallPassTest {
     }
 
     @Test
+    void the_read_and_write_locks_of_a_read_write_lock_given_back_where_no_call_site_saw_it_are_noticed_too()
+            throws Exception {
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+        invoke("lockRead", lock);
+        lock.readLock().unlock(); // this test class is not instrumented
+        assertThat(LockCalls.heldByCurrentThread()).as("the read lock's per-thread holds, read by reflection").isNull();
+        invoke("lockWrite", lock);
+        lock.writeLock().unlock();
+        assertThat(LockCalls.heldByCurrentThread()).isNull();
+        assertThat(holds()).isZero();
+    }
+
+    @Test
+    void a_stamped_lock_held_is_named_by_its_counted_hold() throws Exception {
+        StampedLock lock = new StampedLock();
+
+        long stamp = (long) invoke("writeLock", lock);
+        assertThat(LockCalls.heldByCurrentThread()).isSameAs(lock);
+        invoke("unlockWrite", lock, stamp);
+        assertThat(LockCalls.heldByCurrentThread()).isNull();
+    }
+
+    @Test
     void a_condition_wait_gives_back_the_hold_it_takes_back() throws Exception {
         ReentrantLock lock = new ReentrantLock();
 
