@@ -59,6 +59,19 @@ final class AgentConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the JVM stop every thread once for nothing of Stasis's: {@code ThreadMXBean.dumpAllThreads(false, false)},
+     * a {@code ThreadDump} safepoint, whose time to safepoint the JVM logs.
+     */
+    void jvmThreadDump() throws IOException {
+        try {
+            server.invoke(new ObjectName("java.lang:type=Threading"), "dumpAllThreads", new Object[] {false, false},
+                    new String[] {"boolean", "boolean"});
+        } catch (JMException e) {
+            throw new IOException("Cannot call ThreadMXBean.dumpAllThreads in process " + pid + ": " + e, e);
+        }
+    }
+
     long longAttribute(String attribute) throws IOException {
         try {
             return ((Number) server.getAttribute(name, attribute)).longValue();

@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Time to safepoint, the agent's own {@code LastQuiesceMicros} (from the checkpoint request until every
  *       application thread had stopped at the cut), over many checkpoints of 8 busy compute threads and of 64
- *       threads mostly asleep; p50, p99 and max.</li>
+ *       threads mostly asleep; p50, p99 and max. Next to it the JVM's own time to safepoint in the same job
+ *       ({@code -Xlog:safepoint}'s "Reaching safepoint"): of the safepoints during those checkpoints, and of as many
+ *       safepoints asked for alone afterwards ({@code ThreadMXBean.dumpAllThreads} over JMX, no checkpoint), which
+ *       is what stopping these threads costs the JVM itself.</li>
  *   <li>Pause ({@code LastPauseMillis}), snapshot size and the relaunch's restore time ({@code restored in N ms})
  *       against the number of worker threads.</li>
  * </ol>
@@ -59,8 +62,9 @@ public final class ThreadsBenchmark {
         List<String> notes = new ArrayList<>();
         String safepoint = benchmark.timeToSafepoint(notes);
         String scaling = benchmark.pauseAndRestore(notes);
-        String lockCheck = "#### The lock check alone (`ThreadMXBean.getThreadInfo` of the current thread, as "
-                + "`StackInspector` calls it once per thread per checkpoint; in this harness's JVM, no agent)\n\n"
+        String lockCheck = "#### The lock queries alone (`ThreadMXBean.getThreadInfo` of the current thread: monitors "
+                + "only is what `StackInspector` asks once per thread per checkpoint, with synchronizers what the cut "
+                + "asks once per checkpoint for all stopped threads; in this harness's JVM, no agent)\n\n"
                 + LockCheckCost.measure(10_000, 1_000_000, 4_000_000);
         Reports.publish("### Threads: time to safepoint, pause and restore against the number of threads\n\n"
                 + "Job: `java -javaagent:stasis-agent.jar=dir=<tmp>,include=bench.stasis.threads,timeout="
@@ -75,6 +79,9 @@ public final class ThreadsBenchmark {
         int warmUps = Integer.getInteger("bench.warmupCheckpoints", 10);
         MarkdownTable table = new MarkdownTable("workers", "checkpoints", "time to safepoint p50 (µs)", "p99 (µs)",
                 "max (µs)", "pause p50 (ms)", "pause max (ms)");
+        MarkdownTable jvm = new MarkdownTable("workers", "JVM safepoints per checkpoint",
+                "their time to safepoint p50 (µs)", "p99 (µs)", "max (µs)", "JVM alone: safepoints",
+                "time to safepoint p50 (µs)", "p99 (µs)", "max (µs)");
         MarkdownTable parts = new MarkdownTable("workers", "Deoptimize handshakes per checkpoint",
                 "Deoptimize median (µs)", "ThreadDump safepoints per checkpoint", "ThreadDump median (µs)",
                 "ThreadDump sum per checkpoint (µs)");
@@ -90,6 +97,11 @@ public final class ThreadsBenchmark {
                 table.row(c.label(), Integer.toString(quiesce.count()), Long.toString(quiesce.p50()),
                         Long.toString(quiesce.p99()), Long.toString(quiesce.max()), Long.toString(pause.p50()),
                         Long.toString(pause.max()));
+                Percentiles during = Percentiles.of(run.jvm().reachingNanos());
+                Percentiles alone = Percentiles.of(run.jvmAlone().reachingNanos());
+                jvm.row(c.label(), Reports.format((double) during.count() / measured, 1), micros(during.p50()),
+                        micros(during.p99()), micros(during.max()), Integer.toString(alone.count()),
+                        micros(alone.p50()), micros(alone.p99()), micros(alone.max()));
                 long[] dumps = run.jvm().threadDumpNanos();
                 long[] deopts = run.jvm().deoptimizeNanos();
                 parts.row(c.label(), Reports.format((double) deopts.length / measured, 1),
@@ -105,12 +117,20 @@ public final class ThreadsBenchmark {
         }
         return "#### Time to safepoint (the agent's LastQuiesceMicros: request until every application thread "
                 + "stopped at the cut), " + warmUps + " warm-up checkpoints not counted\n\n" + table.render()
+                + "\nThe JVM's own time to safepoint in the same job (`-Xlog:safepoint`, \"Reaching safepoint\"): of "
+                + "every safepoint during the measured checkpoints, and, alone, of " + measured + " `ThreadMXBean."
+                + "dumpAllThreads(false, false)` calls over JMX after them, " + gapMillis + " ms apart, no checkpoint "
+                + "running:\n\n" + jvm.render()
                 + "\nWhat the job's JVM stopped for during the measured checkpoints (its own `-Xlog:safepoint,handshake`; "
                 + "a Deoptimize handshake's time is its total completion time, a ThreadDump's its whole safepoint):\n\n"
                 + parts.render();
     }
 
-    private record SafepointRun(long[] quiesceMicros, long[] pauseMillis, JvmPauseLog jvm) {
+    private record SafepointRun(long[] quiesceMicros, long[] pauseMillis, JvmPauseLog jvm, JvmPauseLog jvmAlone) {
+    }
+
+    private static String micros(long nanos) {
+        return Reports.format(nanos / 1000.0, 1);
     }
 
     private SafepointRun checkpointMany(String name, String kind, int workers, String sleepMillis, int warmUps,
@@ -122,6 +142,7 @@ public final class ThreadsBenchmark {
         List<String> command = jobCommand(dir.resolve("snapshots"), kind, workers, sleepMillis,
                 JvmPauseLog.OPTION_PREFIX + jvmLog);
         List<String> measuredLines;
+        List<String> aloneLines;
         try (JobProcess job = JobProcess.start(command, dir, "job")) {
             job.awaitLine(job.out, READY, TIMEOUT_SECONDS);
             try (AgentConnection agent = AgentConnection.attach(job.pid())) {
@@ -141,10 +162,16 @@ public final class ThreadsBenchmark {
                 Thread.sleep(gapMillis);
                 List<String> lines = Files.readAllLines(jvmLog);
                 measuredLines = lines.subList(logged, lines.size());
+                for (int i = 0; i < measured; i++) {
+                    Thread.sleep(gapMillis);
+                    agent.jvmThreadDump();
+                }
+                List<String> after = Files.readAllLines(jvmLog);
+                aloneLines = after.subList(lines.size(), after.size());
             }
             System.out.println(name + ": quiesce µs " + Arrays.toString(quiesce));
         }
-        return new SafepointRun(quiesce, pause, JvmPauseLog.parse(measuredLines));
+        return new SafepointRun(quiesce, pause, JvmPauseLog.parse(measuredLines), JvmPauseLog.parse(aloneLines));
     }
 
     private String pauseAndRestore(List<String> notes) {

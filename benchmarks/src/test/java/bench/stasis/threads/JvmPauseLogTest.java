@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class JvmPauseLogTest {
 
     @Test
-    void reads_thread_dump_safepoints_and_deoptimize_handshakes_and_nothing_else() {
+    void reads_thread_dump_safepoints_deoptimize_handshakes_and_every_safepoints_time_to_reach_it() {
         JvmPauseLog log = JvmPauseLog.parse(List.of(
                 "[13051ms] Handshake \"Deoptimize\", Targeted threads: 24, Executed by requesting thread: 16, "
                         + "Total completion time: 48092070 ns",
@@ -21,5 +21,6 @@ class JvmPauseLogTest {
 
         assertThat(log.threadDumpNanos()).containsExactly(15965137L, 2073979L);
         assertThat(log.deoptimizeNanos()).containsExactly(48092070L);
+        assertThat(log.reachingNanos()).as("of every kind of safepoint").containsExactly(76178L, 2909L, 73775L);
     }
 }
