@@ -2,6 +2,7 @@ package bench.stasis.overhead;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,10 +31,12 @@ public class OverheadBenchmark {
     static final int COLLECTION_KEYS = 1 << 16;
     static final int ALLOCATIONS = 1 << 20;
     static final int PIGEONHOLE_HOLES = 7;
+    static final int LOCK_ROUNDS = 1 << 16;
 
     private int[] ints;
     private long[] longs;
     private Integer[] keys;
+    private final ReentrantLock lock = new ReentrantLock();
 
     @Setup
     public void setUp() {
@@ -71,6 +74,11 @@ public class OverheadBenchmark {
     @Benchmark
     public long smallObjectAllocation() {
         return Allocation.churn(ALLOCATIONS);
+    }
+
+    @Benchmark
+    public long lockUnlockUncontended() {
+        return LockWork.lockedIncrements(lock, LOCK_ROUNDS);
     }
 
     @Benchmark

@@ -27,6 +27,13 @@ class WorkloadsTest {
     }
 
     @Test
+    void lock_work_sums_its_rounds_and_leaves_the_lock_free() {
+        java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        assertThat(LockWork.lockedIncrements(lock, 4)).isEqualTo(6);
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
     void allocation_keeps_the_last_ring_of_cells() {
         assertThat(Allocation.churn(8192)).isNotZero();
     }

@@ -1,0 +1,26 @@
+package bench.stasis.overhead;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Short critical sections under an uncontended {@code ReentrantLock}: with the agent, each {@code lock()} and
+ * {@code unlock()} is followed by a call that counts the thread's holds ({@code LockCalls}, one
+ * {@code ThreadLocal} lookup each), the price of a capturability check that needs no heap search.
+ */
+final class LockWork {
+    private LockWork() {
+    }
+
+    static long lockedIncrements(ReentrantLock lock, int rounds) {
+        long total = 0;
+        for (int i = 0; i < rounds; i++) {
+            lock.lock();
+            try {
+                total += i;
+            } finally {
+                lock.unlock();
+            }
+        }
+        return total;
+    }
+}
