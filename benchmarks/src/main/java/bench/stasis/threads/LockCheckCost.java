@@ -5,10 +5,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * What the capturability check's lock query costs by itself, without the agent: {@code ThreadMXBean.getThreadInfo}
- * for the current thread with locked monitors, with and without locked {@code java.util.concurrent} synchronizers,
- * as the heap grows. Each call is a stop-the-world {@code ThreadDump} operation; asking for synchronizers makes the
- * JVM search the heap for them.
+ * What the lock queries cost by themselves, without the agent: {@code ThreadMXBean.getThreadInfo} for the current
+ * thread with locked monitors, with and without locked {@code java.util.concurrent} synchronizers, as the heap grows.
+ * Each call is a stop-the-world {@code ThreadDump} operation; asking for synchronizers makes the JVM search the heap
+ * for them. The capturability check asks for monitors only, once per thread per checkpoint; the cut asks for
+ * synchronizers once per checkpoint, for all stopped threads in one call (the same one heap search).
  */
 final class LockCheckCost {
     private static final int CALLS = 50;

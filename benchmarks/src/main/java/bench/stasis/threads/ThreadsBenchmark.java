@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * Checkpoints of multi-threaded programs ({@link ThreadsJob}), from outside over JMX, in one run:
  * <ol>
  *   <li>Time to safepoint, the agent's own {@code LastQuiesceMicros} (from the checkpoint request until every
- *       application thread had stopped at the cut), over many checkpoints of 8 busy compute threads and of 64
- *       threads mostly asleep; p50, p99 and max. Next to it the JVM's own time to safepoint in the same job
+ *       application thread had stopped at the cut), over many checkpoints of 8 busy compute threads (in a small
+ *       heap, and with 2 million objects kept alive) and of 64 threads mostly asleep; p50, p99 and max. Next to it the JVM's own time to safepoint in the same job
  *       ({@code -Xlog:safepoint}'s "Reaching safepoint"): of the safepoints during those checkpoints, and of as many
  *       safepoints asked for alone afterwards ({@code ThreadMXBean.dumpAllThreads} over JMX, no checkpoint), which
  *       is what stopping these threads costs the JVM itself.</li>
@@ -69,7 +69,7 @@ public final class ThreadsBenchmark {
         Reports.publish("### Threads: time to safepoint, pause and restore against the number of threads\n\n"
                 + "Job: `java -javaagent:stasis-agent.jar=dir=<tmp>,include=bench.stasis.threads,timeout="
                 + benchmark.quiesceTimeout + " -cp stasis-snapshot-harness.jar bench.stasis.threads.ThreadsJob <kind> "
-                + "<workers> [sleepMillis]` (plus `main`, asleep); checkpoints by the MBean's `checkpoint()` over one JMX connection, "
+                + "<workers> [sleepMillis [liveObjects]]` (plus `main`, asleep); checkpoints by the MBean's `checkpoint()` over one JMX connection, "
                 + benchmark.gapMillis + " ms apart.\n\n" + safepoint + "\n" + scaling + "\n" + lockCheck
                 + (notes.isEmpty() ? "" : "\n" + String.join("\n", notes) + "\n") + "\nLogs: " + work + "\n");
     }
@@ -85,13 +85,15 @@ public final class ThreadsBenchmark {
         MarkdownTable parts = new MarkdownTable("workers", "Deoptimize handshakes per checkpoint",
                 "Deoptimize median (µs)", "ThreadDump safepoints per checkpoint", "ThreadDump median (µs)",
                 "ThreadDump sum per checkpoint (µs)");
-        record Case(String label, String kind, int workers, String sleepMillis) {
+        /** {@code liveObjects}: kept alive in the job's heap, unreachable from its snapshots ({@code Ballast}). */
+        record Case(String label, String kind, int workers, String sleepMillis, String liveObjects) {
         }
-        for (Case c : List.of(new Case("8 busy compute", "compute", 8, "0"),
-                new Case("64 mostly asleep (Thread.sleep 20 ms)", "sleep", 64, "20"))) {
+        for (Case c : List.of(new Case("8 busy compute", "compute", 8, "0", "0"),
+                new Case("8 busy compute, 2 M objects kept alive", "compute", 8, "0", "2000000"),
+                new Case("64 mostly asleep (Thread.sleep 20 ms)", "sleep", 64, "20", "0"))) {
             try {
-                SafepointRun run = checkpointMany(c.kind() + "-" + c.workers(), c.kind(), c.workers(), c.sleepMillis(),
-                        warmUps, measured);
+                SafepointRun run = checkpointMany(c.kind() + "-" + c.workers() + "-" + c.liveObjects(), c.kind(),
+                        c.workers(), c.sleepMillis(), c.liveObjects(), warmUps, measured);
                 Percentiles quiesce = Percentiles.of(run.quiesceMicros());
                 Percentiles pause = Percentiles.of(run.pauseMillis());
                 table.row(c.label(), Integer.toString(quiesce.count()), Long.toString(quiesce.p50()),
@@ -133,13 +135,13 @@ public final class ThreadsBenchmark {
         return Reports.format(nanos / 1000.0, 1);
     }
 
-    private SafepointRun checkpointMany(String name, String kind, int workers, String sleepMillis, int warmUps,
-            int measured) throws Exception {
+    private SafepointRun checkpointMany(String name, String kind, int workers, String sleepMillis, String liveObjects,
+            int warmUps, int measured) throws Exception {
         Path dir = Files.createDirectories(work.resolve(name));
         Path jvmLog = dir.resolve("jvm-pauses.log");
         long[] quiesce = new long[measured];
         long[] pause = new long[measured];
-        List<String> command = jobCommand(dir.resolve("snapshots"), kind, workers, sleepMillis,
+        List<String> command = jobCommand(dir.resolve("snapshots"), kind, workers, sleepMillis, liveObjects,
                 JvmPauseLog.OPTION_PREFIX + jvmLog);
         List<String> measuredLines;
         List<String> aloneLines;
@@ -196,7 +198,7 @@ public final class ThreadsBenchmark {
 
     private String[] measureScaling(int workers, int checkpoints, List<String> notes) throws Exception {
         Path dir = Files.createDirectories(work.resolve("scaling-" + workers));
-        List<String> command = jobCommand(dir.resolve("snapshots"), "sleep", workers, "50");
+        List<String> command = jobCommand(dir.resolve("snapshots"), "sleep", workers, "50", "0");
         long[] pause = new long[checkpoints];
         long[] quiesce = new long[checkpoints];
         long bytes;
@@ -234,7 +236,8 @@ public final class ThreadsBenchmark {
                 Long.toString(bytes), Long.toString(restoreMillis), Long.toString(wallMillis)};
     }
 
-    private List<String> jobCommand(Path snapshots, String kind, int workers, String sleepMillis, String... jvmExtra) {
+    private List<String> jobCommand(Path snapshots, String kind, int workers, String sleepMillis, String liveObjects,
+            String... jvmExtra) {
         List<String> command = new ArrayList<>(List.of(javaExecutable()));
         command.addAll(List.of(jvmExtra));
         String jvmOptions = System.getProperty("bench.jobJvmOptions", "").strip();
@@ -243,7 +246,8 @@ public final class ThreadsBenchmark {
         }
         command.addAll(List.of("-javaagent:" + agentJar + "=dir=" + snapshots + ",include=bench.stasis.threads,timeout="
                 + quiesceTimeout,
-                "-cp", harnessJar.toString(), ThreadsJob.class.getName(), kind, Integer.toString(workers), sleepMillis));
+                "-cp", harnessJar.toString(), ThreadsJob.class.getName(), kind, Integer.toString(workers), sleepMillis,
+                liveObjects));
         return command;
     }
 }

@@ -1,7 +1,11 @@
 package bench.stasis.threads;
 
+import bench.stasis.ballast.Ballast;
+
 /**
- * The program {@link ThreadsBenchmark} checkpoints: {@code ThreadsJob <kind> <workers> [sleepMillis]} starts that
+ * The program {@link ThreadsBenchmark} checkpoints: {@code ThreadsJob <kind> <workers> [sleepMillis [liveObjects]]}
+ * first keeps {@code liveObjects} small objects alive outside what a snapshot reaches ({@link Ballast}, default
+ * none), then starts that
  * many worker threads, prints {@code ready <workers>} once all of them run, and then keeps {@code main} asleep for
  * ever (a safepoint). Each worker holds a few frames of state ({@link Worker#run}, {@link Worker#stage},
  * {@link Worker#loop}: its id, a seed, a small history array and a running checksum) and either
@@ -19,12 +23,13 @@ public final class ThreadsJob {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 2 || !(args[0].equals("compute") || args[0].equals("sleep"))) {
-            throw new IllegalArgumentException("usage: ThreadsJob compute|sleep <workers> [sleepMillis], got "
+            throw new IllegalArgumentException("usage: ThreadsJob compute|sleep <workers> [sleepMillis [liveObjects]], got "
                     + String.join(" ", args));
         }
         boolean compute = args[0].equals("compute");
         int workers = Integer.parseInt(args[1]);
         long sleepMillis = args.length > 2 ? Long.parseLong(args[2]) : 20;
+        Ballast.keep(args.length > 3 ? Integer.parseInt(args[3]) : 0);
         for (int i = 0; i < workers; i++) {
             Thread thread = new Thread(new Worker(i, compute, sleepMillis), "worker-" + i);
             thread.setDaemon(true);
