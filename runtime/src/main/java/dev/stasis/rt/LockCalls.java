@@ -23,7 +23,7 @@ import java.util.concurrent.locks.StampedLock;
  * asks the JVM once per checkpoint, at the cut, whether a stopped thread owns a synchronizer after all.
  */
 public final class LockCalls {
-    /** A {@code ThreadLocal} per call costs a few nanoseconds next to the lock's own 20 or so; measured in PERFORMANCE.md. */
+    /** About 1 ns per lock and unlock pair, next to the pair's own 18 or so (PERFORMANCE.md, "Threads"). */
     private static final ThreadLocal<LockHolds> HOLDS = ThreadLocal.withInitial(LockHolds::new);
 
     private LockCalls() {

@@ -18,11 +18,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  * {@link #TABLE} (on the JDK type, an interface or a subtype; not {@code super.lock()} inside an override,
  * whose caller is already counted) stays as it is, with its receiver kept for the report:
  * <pre>
- *   receiver, args          receiver, args
- *   invoke lock.m(args)     become   [args into new locals]; dup; [args back]
- *                                    invoke lock.m(args)
- *                                    [load args[0]]                         // the stamp a conversion started from
- *                                    invokestatic LockCalls.recorder(receiver[, result][, from])
+ *   before:  [receiver, args]  invoke lock.m(args)
+ *   after:   [receiver, args]  args into new locals; dup; args back from the locals
+ *            invoke lock.m(args)
+ *            [lload from]                                          // tryConvertTo*: the stamp it started from
+ *            invokestatic LockCalls.recorder(receiver[, result][, from])
  * </pre>
  * The recorder returns the call's result unchanged. Everything added is straight-line code around the call,
  * so no stack map frame changes: it applies to every method, constructors, static initialisers and methods
@@ -39,7 +39,7 @@ public final class LockCallPass {
     /** At most the duplicated receiver and a long {@code from} stamp above what the call itself had. */
     private static final int EXTRA_STACK = 3;
 
-    /** The {@code LockCalls} method told of a call that returned, and whether it also gets the call's first argument. */
+    /** The {@code LockCalls} method told of a call that returned; whether it also gets the call's first argument. */
     enum Recorder {
         LOCKED("locked", "(Ljava/lang/Object;)V", false),
         LOCKED_IF("lockedIf", "(Ljava/lang/Object;Z)Z", false),
@@ -63,7 +63,7 @@ public final class LockCallPass {
     record LockCall(String owner, String name, String descriptor, Recorder recorder) {
     }
 
-    /** Every call this pass counts. {@code StampedLock}'s {@code asReadLock()} and friends are counted as {@code Lock}s. */
+    /** Every call this pass counts. {@code StampedLock}'s views ({@code asReadLock()} ...) count as {@code Lock}s. */
     static final List<LockCall> TABLE = List.of(
             new LockCall(LOCK, "lock", "()V", Recorder.LOCKED),
             new LockCall(LOCK, "lockInterruptibly", "()V", Recorder.LOCKED),

@@ -194,7 +194,7 @@ final class StackInspector {
         return null;
     }
 
-    /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}, as {@code LockInfo} names an object, without calling its toString. */
+    /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}, as {@code LockInfo} names it; never its toString. */
     private static String identity(Object lock) {
         return lock.getClass().getName() + '@' + Integer.toHexString(System.identityHashCode(lock));
     }
