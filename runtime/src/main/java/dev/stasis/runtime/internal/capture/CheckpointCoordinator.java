@@ -7,6 +7,9 @@ import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -55,13 +58,34 @@ public final class CheckpointCoordinator {
             throw new CheckpointException("cannot checkpoint: no application thread is running, so there is no "
                     + "program state left to save");
         }
+        long requestedAt = System.nanoTime();
+        long deadline = requestedAt + timeout.toNanos();
+        while (true) {
+            Captured<T> captured = captureOnce(main, timeout, deadline, requestedAt, action);
+            if (captured != null) {
+                return captured;
+            }
+        }
+    }
+
+    /** One quiesce: what the action returned, or null when the cut it reached was not quiet (tried again). */
+    private <T> Captured<T> captureOnce(Thread main, Duration timeout, long deadline, long requestedAt,
+                                        WhileParked<T> action) throws CheckpointException {
         Quiesce quiesce = engine.request(threads);
         try {
-            List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
-            long quiesceNanos = System.nanoTime() - quiesce.requestedAtNanos;
+            List<ParkedThread> cut = awaitCut(quiesce, main, timeout, deadline);
+            String unquiet = unquiet(cut);
+            if (unquiet != null) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new CheckpointException("checkpoint timed out after " + format(timeout) + ": every "
+                            + "application thread stopped, but " + unquiet + "; the program runs on");
+                }
+                return null; // released below; the threads rewind and the next quiesce stops them again
+            }
+            long quiesceNanos = System.nanoTime() - requestedAt;
             refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
             T result = action.run(cut);
-            return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos, quiesceNanos);
+            return new Captured<>(result, System.nanoTime() - requestedAt, quiesceNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -104,10 +128,9 @@ public final class CheckpointCoordinator {
      * too (they reach their entry poll), threads that end drop out; the set is enumerated again whenever a
      * thread parks and at least every {@link #RECHECK_MILLIS} ms.
      */
-    private List<ParkedThread> awaitCut(Quiesce quiesce, Thread main, Duration timeout)
+    private List<ParkedThread> awaitCut(Quiesce quiesce, Thread main, Duration timeout, long deadline)
             throws CheckpointException, InterruptedException {
         Thread self = Thread.currentThread();
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<Thread> live = threads.live(self);
             List<ParkedThread> cut = quiesce.closeIfAllParked(live, main);
@@ -125,6 +148,24 @@ public final class CheckpointCoordinator {
             }
             quiesce.awaitChange(Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
         }
+    }
+
+    /**
+     * Null when nothing can change the heap while the cut is written, else why not. The cut closed on the live
+     * threads enumerated just before: a pool worker that was idle then may have been handed a task since (it
+     * runs now, or is about to). Such a worker reaches a poll soon, so the cut is tried again.
+     */
+    private String unquiet(List<ParkedThread> cut) {
+        Set<Thread> parked = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ParkedThread thread : cut) {
+            parked.add(thread.thread());
+        }
+        for (Thread thread : threads.live(Thread.currentThread())) {
+            if (!parked.contains(thread)) {
+                return "thread " + thread.getName() + " started running while the others stopped";
+            }
+        }
+        return PoolQuiet.unquiet(threads.idlePoolWorkers());
     }
 
     /** Names every thread that kept the checkpoint waiting, where it was and what it held. */

@@ -1,0 +1,218 @@
+package dev.stasis.runtime.internal.snapshot.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
+import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Executors in the graph. A {@code ThreadPoolExecutor} is written as what configures it (sizes, keep-alive,
+ * queue with its queued tasks, thread factory, rejection handler, shut down or not), never as its workers: a
+ * resume builds a new pool without workers and starts them once the graph is in place (see {@link RestoredPool});
+ * the tasks its workers ran are written with the captured workers ({@link PoolTask}). A {@code FutureTask} is
+ * written without the thread running it and the threads waiting for it, which belong to this JVM (they come back
+ * captured or recreated, and wait again). {@code Executors}' wrappers ({@code newSingleThreadExecutor}) are
+ * written as the pool they wrap.
+ */
+final class ExecutorSerializers {
+    private static final String DEFAULT_THREAD_FACTORY = "java.util.concurrent.Executors$DefaultThreadFactory";
+    private static final String DELEGATED_EXECUTOR = "java.util.concurrent.Executors$DelegatedExecutorService";
+
+    private ExecutorSerializers() {
+    }
+
+    static void register(Kryo kryo) {
+        kryo.register(PoolTask.class, new PoolTaskSerializer(), 31);
+        kryo.addDefaultSerializer(ScheduledThreadPoolExecutor.class, new RefusingSerializer("a "
+                + "ScheduledThreadPoolExecutor cannot be saved by this version (plain ThreadPoolExecutors can): shut "
+                + "it down before a checkpoint and schedule its tasks again after a restore"));
+        kryo.addDefaultSerializer(ThreadPoolExecutor.class, new ThreadPoolSerializer());
+        kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
+        kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
+    }
+
+    /** The pools read so far in this graph, in the order they were read. */
+    static List<RestoredPool> restoredPools(Kryo kryo) {
+        return List.copyOf(pools(kryo));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<RestoredPool> pools(Kryo kryo) {
+        Object found = kryo.getGraphContext().get(RestoredPool.class);
+        if (found == null) {
+            found = new ArrayList<RestoredPool>();
+            kryo.getGraphContext().put(RestoredPool.class, found);
+        }
+        return (List<RestoredPool>) found;
+    }
+
+    static final class PoolTaskSerializer extends Serializer<PoolTask> {
+        @Override
+        public void write(Kryo kryo, Output output, PoolTask task) {
+            kryo.writeClassAndObject(output, task.pool());
+            kryo.writeClassAndObject(output, task.task());
+        }
+
+        @Override
+        public PoolTask read(Kryo kryo, Input input, Class<? extends PoolTask> type) {
+            Object pool = kryo.readClassAndObject(input);
+            Object task = kryo.readClassAndObject(input);
+            if (!(pool instanceof ThreadPoolExecutor) || !(task instanceof Runnable)) {
+                throw new KryoException("a pool worker's task is " + task + " of pool " + pool);
+            }
+            return new PoolTask((ThreadPoolExecutor) pool, (Runnable) task);
+        }
+    }
+
+    static final class ThreadPoolSerializer extends Serializer<ThreadPoolExecutor> {
+        private static final byte DEFAULT_FACTORY = 0;
+        private static final byte OTHER_FACTORY = 1;
+
+        @Override
+        public void write(Kryo kryo, Output output, ThreadPoolExecutor pool) {
+            if (pool.getClass() != ThreadPoolExecutor.class) {
+                throw CapturePathException.refuse(pool, "a " + pool.getClass().getName() + " (a subclass of "
+                        + "ThreadPoolExecutor) cannot be saved by this version: its hooks could not be carried over; "
+                        + "use a plain ThreadPoolExecutor");
+            }
+            output.writeVarInt(pool.getCorePoolSize(), true);
+            output.writeVarInt(pool.getMaximumPoolSize(), true);
+            output.writeVarLong(pool.getKeepAliveTime(TimeUnit.NANOSECONDS), true);
+            output.writeBoolean(pool.allowsCoreThreadTimeOut());
+            output.writeBoolean(pool.isShutdown());
+            kryo.writeClassAndObject(output, pool.getQueue());
+            writeFactory(kryo, output, pool.getThreadFactory());
+            kryo.writeClassAndObject(output, pool.getRejectedExecutionHandler());
+        }
+
+        @Override
+        public ThreadPoolExecutor read(Kryo kryo, Input input, Class<? extends ThreadPoolExecutor> type) {
+            int core = input.readVarInt(true);
+            int maximum = input.readVarInt(true);
+            long keepAlive = input.readVarLong(true);
+            boolean allowCoreTimeOut = input.readBoolean();
+            boolean shutdown = input.readBoolean();
+            // Built before its queue is read, so that a queued task that refers to its pool gets this one.
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(core, maximum, keepAlive, TimeUnit.NANOSECONDS,
+                    new LinkedBlockingQueue<>());
+            kryo.reference(pool);
+            Object queue = kryo.readClassAndObject(input);
+            if (!(queue instanceof BlockingQueue<?>)) {
+                throw new KryoException("a ThreadPoolExecutor's queue is " + queue);
+            }
+            set(field(ThreadPoolExecutor.class, "workQueue"), pool, queue);
+            pool.setThreadFactory(readFactory(kryo, input));
+            Object handler = kryo.readClassAndObject(input);
+            if (handler != null) {
+                pool.setRejectedExecutionHandler((RejectedExecutionHandler) handler);
+            }
+            if (allowCoreTimeOut) {
+                pool.allowCoreThreadTimeOut(true);
+            }
+            pools(kryo).add(new RestoredPool(pool, shutdown));
+            return pool;
+        }
+
+        /**
+         * {@code Executors}' own factory holds the JVM's thread group: written as the names it gives (prefix, next
+         * number), so recreated workers are named as they would have been.
+         */
+        private static void writeFactory(Kryo kryo, Output output, ThreadFactory factory) {
+            if (factory.getClass().getName().equals(DEFAULT_THREAD_FACTORY)) {
+                output.writeByte(DEFAULT_FACTORY);
+                output.writeString((String) get(field(factory.getClass(), "namePrefix"), factory));
+                output.writeVarInt(((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).get(), true);
+            } else {
+                output.writeByte(OTHER_FACTORY);
+                kryo.writeClassAndObject(output, factory);
+            }
+        }
+
+        private static ThreadFactory readFactory(Kryo kryo, Input input) {
+            byte kind = input.readByte();
+            if (kind == OTHER_FACTORY) {
+                return (ThreadFactory) kryo.readClassAndObject(input);
+            }
+            if (kind != DEFAULT_FACTORY) {
+                throw new KryoException("unknown thread factory kind " + kind);
+            }
+            ThreadFactory factory = Executors.defaultThreadFactory();
+            set(field(factory.getClass(), "namePrefix"), factory, input.readString());
+            ((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).set(input.readVarInt(true));
+            return factory;
+        }
+    }
+
+    /** {@code FutureTask} and its subclasses: every field but the running thread and the waiting ones. */
+    static final class FutureTaskSerializers extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
+        @Override
+        public Serializer<?> newSerializer(Kryo kryo, Class type) {
+            FieldSerializer<?> serializer = new FieldSerializer<>(kryo, type);
+            serializer.removeField("runner");
+            serializer.removeField("waiters");
+            return serializer;
+        }
+    }
+
+    /** {@code Executors.newSingleThreadExecutor()}'s wrapper (its cleaner or finalizer is made again). */
+    static final class DelegatedExecutorSerializer extends Serializer<ExecutorService> {
+        @Override
+        public void write(Kryo kryo, Output output, ExecutorService wrapper) {
+            kryo.writeClassAndObject(output, get(field(JdkFields.jdkClass(DELEGATED_EXECUTOR), "e"), wrapper));
+        }
+
+        @Override
+        public ExecutorService read(Kryo kryo, Input input, Class<? extends ExecutorService> type) {
+            Object wrapped = kryo.readClassAndObject(input);
+            try {
+                Constructor<? extends ExecutorService> constructor = type.getDeclaredConstructor(ExecutorService.class);
+                constructor.setAccessible(true);
+                ExecutorService wrapper = constructor.newInstance((ExecutorService) wrapped);
+                kryo.reference(wrapper);
+                return wrapper;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new KryoException("cannot wrap the restored pool in a " + type.getName() + " again: " + e, e);
+            }
+        }
+    }
+
+    private static Field field(Class<?> owner, String name) {
+        return JdkFields.field(owner, name);
+    }
+
+    private static Object get(Field field, Object owner) {
+        try {
+            return field.get(owner);
+        } catch (IllegalAccessException e) {
+            throw new KryoException("cannot read " + field, e);
+        }
+    }
+
+    private static void set(Field field, Object owner, Object value) {
+        try {
+            field.set(owner, value);
+        } catch (IllegalAccessException e) {
+            throw new KryoException("cannot set " + field, e);
+        }
+    }
+}
