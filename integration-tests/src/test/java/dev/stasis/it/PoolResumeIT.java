@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PoolResumeIT {
     private static final int KILLS = 5;
-    private static final String CHUNKS = "24";
-    private static final String ITERATIONS = "40000000";
+    /** Long enough on a fast machine for every kill to find the job still running (each attempt gets on). */
+    private static final String ITERATIONS = "50000000";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
     private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(1_200, 1_500);
@@ -37,16 +37,17 @@ class PoolResumeIT {
     @TempDir
     Path work;
 
-    @ParameterizedTest(name = "{0} pool on JDK {2}")
-    @CsvSource({"fixed, 6, 17", "cached, 4, 17", "single, 4, 17", "completable, 6, 17", "fixed, 6, 25",
-            "completable, 6, 25"})
-    void killed_at_random_moments_and_resumed_it_ends_with_the_uninterrupted_result(String kind, String wave, int jdk) {
+    @ParameterizedTest(name = "{0} pool on JDK {3}")
+    @CsvSource({"fixed, 48, 6, 17", "cached, 48, 4, 17", "single, 48, 4, 17", "completable, 48, 6, 17",
+            "fixed, 48, 6, 25", "completable, 48, 6, 25"})
+    void killed_at_random_moments_and_resumed_it_ends_with_the_uninterrupted_result(String kind, String chunks,
+                                                                                    String wave, int jdk) {
         long seed = Long.getLong("stasis.pools.seed", System.nanoTime());
         Random random = new Random(seed);
         int intervalMillis = 100 + random.nextInt(101);
         Path snapshotDir = work.resolve("snapshots");
         SnapshotDirectory snapshots = new SnapshotDirectory(snapshotDir);
-        JvmCommand command = JvmCommand.of(Samples.POOL_JOB, kind, CHUNKS, ITERATIONS, wave)
+        JvmCommand command = JvmCommand.of(Samples.POOL_JOB, kind, chunks, ITERATIONS, wave)
                 .withAgent("dir=" + snapshotDir + ",interval=" + intervalMillis + "ms");
         if (jdk == 25) {
             String jdk25 = TestEnvironment.jdk25();
