@@ -1,0 +1,101 @@
+package dev.stasis.runtime.internal.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Idle pool workers are left out of a cut only while no task can reach them: on JDK 17 and 25 the waiting
+ * workers of a {@code SynchronousQueue} are read from its nodes, and an idle worker beside a queued task makes
+ * the cut wait.
+ */
+class PoolQuietTest {
+
+    @Test
+    void idle_workers_of_a_cached_pool_are_read_from_the_queue_as_waiting_unmatched() throws Exception {
+        ThreadPoolExecutor cached = (ThreadPoolExecutor) Executors.newCachedThreadPool();
+        try {
+            CountDownLatch ran = new CountDownLatch(2);
+            cached.execute(ran::countDown);
+            cached.execute(ran::countDown);
+            ran.await();
+            List<Thread> idle = awaitIdleWorkers(cached, 2);
+            SynchronousQueue<?> queue = (SynchronousQueue<?>) cached.getQueue();
+            assertThat(SynchronousQueueWaiters.unmatchedConsumers(queue)).containsExactlyInAnyOrderElementsOf(idle);
+            assertThat(PoolQuiet.unquiet(idle)).isNull();
+            assertThat(idle).allSatisfy(worker -> assertThat(PoolQuiet.poolOf(worker)).isSameAs(cached));
+        } finally {
+            cached.shutdownNow();
+        }
+    }
+
+    @Test
+    void an_idle_worker_beside_a_queued_task_is_not_quiet() throws Exception {
+        LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue);
+        try {
+            pool.prestartAllCoreThreads();
+            List<Thread> idle = awaitIdleWorkers(pool, 1);
+            assertThat(PoolQuiet.unquiet(idle)).isNull();
+            queue.add(() -> { }); // as if handed over while the worker was not yet woken: it will take it
+            assertThat(PoolQuiet.unquiet(idle)).contains("is idle while its pool has 1 queued task(s)");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_worker_running_a_task_is_no_idle_worker() throws Exception {
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            pool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            await(() -> pool.getActiveCount() == 1);
+            Thread worker = workers().stream().filter(t -> PoolQuiet.poolOf(t) == pool).findFirst().orElseThrow();
+            await(() -> worker.getState() == Thread.State.WAITING);
+            assertThat(ApplicationThreads.isIdlePoolWorker(worker)).as("waiting, but in the task").isFalse();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<Thread> awaitIdleWorkers(ThreadPoolExecutor pool, int count) throws InterruptedException {
+        await(() -> idleWorkersOf(pool).size() == count);
+        return idleWorkersOf(pool);
+    }
+
+    private static List<Thread> idleWorkersOf(ThreadPoolExecutor pool) {
+        return workers().stream().filter(t -> PoolQuiet.poolOf(t) == pool && ApplicationThreads.isIdlePoolWorker(t))
+                .toList();
+    }
+
+    private static List<Thread> workers() {
+        return Thread.getAllStackTraces().keySet().stream().toList();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
