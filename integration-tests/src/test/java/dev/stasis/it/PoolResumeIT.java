@@ -17,9 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A job whose work runs on a thread pool (the pools sample: a fixed pool with tasks queued behind the running
  * ones, some through {@code execute}; a cached pool handing tasks straight to idle workers; a single-thread
- * executor; {@code CompletableFuture.supplyAsync} on a fixed pool) is checkpointed every 100-200 ms and killed
+ * executor; {@code CompletableFuture.supplyAsync}, {@code invokeAll} and an {@code ExecutorCompletionService} on
+ * a fixed pool) is checkpointed every 100-200 ms and killed
  * with {@code kill -9} at random moments, relaunched each time. Most checkpoints find tasks in flight on the
- * workers and main blocked in {@code Future.get}; every one must succeed. The job ends with the result of an
+ * workers and main blocked in {@code Future.get}, {@code invokeAll} or {@code CompletionService.take}; every one
+ * must succeed. The job ends with the result of an
  * uninterrupted run: every chunk ran exactly once, every {@code Future} completed with its chunk's result, and
  * the pool, shut down at the end, terminated.
  *
@@ -39,7 +41,7 @@ class PoolResumeIT {
 
     @ParameterizedTest(name = "{0} pool on JDK {3}")
     @CsvSource({"fixed, 48, 6, 17", "cached, 48, 4, 17", "single, 48, 4, 17", "completable, 48, 6, 17",
-            "fixed, 48, 6, 25", "completable, 48, 6, 25"})
+            "invokeall, 48, 6, 17", "completion, 48, 6, 17", "fixed, 48, 6, 25", "completable, 48, 6, 25"})
     void killed_at_random_moments_and_resumed_it_ends_with_the_uninterrupted_result(String kind, String chunks,
                                                                                     String wave, int jdk) {
         long seed = Long.getLong("stasis.pools.seed", System.nanoTime());

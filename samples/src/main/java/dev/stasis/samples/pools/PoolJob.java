@@ -3,9 +3,11 @@ package dev.stasis.samples.pools;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  *       while three run; every fourth chunk goes through {@code execute}, and main waits for those on a latch;</li>
  *   <li>{@code cached}: {@code newCachedThreadPool()}; a task goes straight to an idle worker, or a new one;</li>
  *   <li>{@code single}: {@code newSingleThreadExecutor()}, one task at a time;</li>
- *   <li>{@code completable}: {@code CompletableFuture.supplyAsync} on a fixed pool.</li>
+ *   <li>{@code completable}: {@code CompletableFuture.supplyAsync} on a fixed pool;</li>
+ *   <li>{@code invokeall}: each wave through {@code invokeAll} on a fixed pool;</li>
+ *   <li>{@code completion}: each wave through an {@code ExecutorCompletionService} on a fixed pool, results taken
+ *       in the order they finish.</li>
  * </ul>
  * Every chunk records that it ran, at its end; the last line gives the digest of all results in order and
  * whether every chunk ran exactly once. It is the same however often the job was checkpointed, killed and
@@ -36,19 +41,21 @@ public final class PoolJob {
         long iterations = Long.parseLong(args[2]);
         int wave = Integer.parseInt(args[3]);
         ExecutorService pool = switch (kind) {
-            case "fixed", "completable" -> Executors.newFixedThreadPool(3);
+            case "fixed", "completable", "invokeall", "completion" -> Executors.newFixedThreadPool(3);
             case "cached" -> Executors.newCachedThreadPool();
             case "single" -> Executors.newSingleThreadExecutor();
-            default -> throw new IllegalArgumentException("kind must be fixed, cached, single or completable: " + kind);
+            default -> throw new IllegalArgumentException("kind must be fixed, cached, single, completable, invokeall or "
+                    + "completion: " + kind);
         };
         Ledger ledger = new Ledger(chunks);
         System.out.println("started " + kind + " " + chunks);
         for (int first = 0; first < chunks; first += wave) {
             int end = Math.min(chunks, first + wave);
-            if (kind.equals("completable")) {
-                runCompletableWave(pool, ledger, first, end, iterations);
-            } else {
-                runWave(pool, ledger, first, end, iterations, kind.equals("fixed"));
+            switch (kind) {
+                case "completable" -> runCompletableWave(pool, ledger, first, end, iterations);
+                case "invokeall" -> runInvokeAllWave(pool, ledger, first, end, iterations);
+                case "completion" -> runCompletionWave(pool, ledger, first, end, iterations);
+                default -> runWave(pool, ledger, first, end, iterations, kind.equals("fixed"));
             }
             System.out.println("wave done " + end);
         }
@@ -96,6 +103,31 @@ public final class PoolJob {
         }
         for (int k = 0; k < futures.size(); k++) {
             ledger.result(first + k, futures.get(k).get());
+        }
+    }
+
+    private static void runInvokeAllWave(ExecutorService pool, Ledger ledger, int first, int end, long iterations)
+            throws InterruptedException, ExecutionException {
+        List<Chunk> chunks = new ArrayList<>();
+        for (int i = first; i < end; i++) {
+            chunks.add(new Chunk(i, iterations, ledger));
+        }
+        List<Future<Long>> futures = pool.invokeAll(chunks);
+        for (int k = 0; k < futures.size(); k++) {
+            ledger.result(first + k, futures.get(k).get());
+        }
+    }
+
+    private static void runCompletionWave(ExecutorService pool, Ledger ledger, int first, int end, long iterations)
+            throws InterruptedException, ExecutionException {
+        CompletionService<long[]> service = new ExecutorCompletionService<>(pool);
+        for (int i = first; i < end; i++) {
+            Chunk chunk = new Chunk(i, iterations, ledger);
+            service.submit(() -> new long[] {chunk.index, chunk.call()});
+        }
+        for (int taken = first; taken < end; taken++) {
+            long[] indexAndResult = service.take().get();
+            ledger.result((int) indexAndResult[0], indexAndResult[1]);
         }
     }
 

@@ -87,13 +87,14 @@ final class PoolWorkerEntry {
             return new Entry(new PoolTask(pool, task), null); // runWorker calls the program's Runnable itself
         }
         StackFrame top = between.get(0);
-        StackFrame outer = between.get(between.size() - 1);
-        if (is(outer, FUTURE_TASK, "run") && task instanceof FutureTask<?> future
-                && (between.size() == 1 || between.size() == 2 && is(top, RUNNABLE_ADAPTER, "call"))) {
-            if (future.isDone()) {
-                // Run again, a cancelled FutureTask would not call the program back: the rest of its run would be lost.
-                return refused("the pool worker runs a task whose Future was cancelled while it runs; a checkpoint "
-                        + "waits until that task ends");
+        if (task instanceof FutureTask<?> && isFutureTaskChain(between)) {
+            for (LiveLocals.LiveFrame frame : live) {
+                if (frame.is(FUTURE_TASK, "run") && frame.locals().length > 0
+                        && frame.locals()[0] instanceof FutureTask<?> future && future.isDone()) {
+                    // Run again, a cancelled FutureTask would not call the program back: the rest of the run is lost.
+                    return refused("the pool worker runs a task whose Future was cancelled while it runs; a "
+                            + "checkpoint waits until that task ends");
+                }
             }
             return new Entry(new PoolTask(pool, task), null);
         }
@@ -111,6 +112,22 @@ final class PoolWorkerEntry {
         return refused("the pool worker runs the application under " + chain + ", which a resume could not enter "
                 + "again; this version resumes tasks run by FutureTask (submit, invokeAll), plain Runnables "
                 + "(execute) and CompletableFuture.supplyAsync/runAsync on such a pool");
+    }
+
+    /**
+     * {@code FutureTask.run}, possibly calling through {@code Executors.RunnableAdapter} into another
+     * {@code FutureTask}, as {@code submit(Runnable)} and {@code ExecutorCompletionService} (whose queueing future
+     * wraps the task's) nest them: innermost first, the frames alternate, and the outermost is {@code FutureTask.run}.
+     */
+    private static boolean isFutureTaskChain(List<StackFrame> between) {
+        boolean expectRun = true;
+        for (int i = between.size() - 1; i >= 0; i--) {
+            if (!is(between.get(i), expectRun ? FUTURE_TASK : RUNNABLE_ADAPTER, expectRun ? "run" : "call")) {
+                return false;
+            }
+            expectRun = !expectRun;
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")
