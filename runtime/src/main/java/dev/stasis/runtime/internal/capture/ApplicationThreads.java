@@ -4,6 +4,7 @@ import dev.stasis.runtime.internal.snapshot.threads.MainThread;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -72,7 +73,7 @@ public final class ApplicationThreads {
         if (group == null || !descendsFromMainGroup(group)) {
             return false; // terminated, or in "system" or one of its JDK subgroups (e.g. InnocuousThreadGroup)
         }
-        return !(name.startsWith("ForkJoinPool.commonPool-worker") && isIdleForkJoinWorker(thread));
+        return true;
     }
 
     /**
@@ -91,11 +92,17 @@ public final class ApplicationThreads {
 
     /**
      * A {@code ThreadPoolExecutor} worker waiting for a task in {@code getTask}, with nothing but JDK code above
-     * it (a worker running a task is application work, captured at its polls).
+     * it, or a {@code ForkJoinPool} worker waiting for work (a worker running a task is application work).
      */
     static boolean isIdlePoolWorker(Thread thread) {
         Thread.State state = thread.getState();
-        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING || PoolQuiet.poolOf(thread) == null) {
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        if (thread instanceof ForkJoinWorkerThread) {
+            return isIdleForkJoinWorker(thread);
+        }
+        if (PoolQuiet.poolOf(thread) == null) {
             return false;
         }
         for (StackTraceElement element : thread.getStackTrace()) {
@@ -119,12 +126,8 @@ public final class ApplicationThreads {
         return false;
     }
 
-    /** An idle common-pool worker runs no application task; one that runs a task is application work. */
+    /** A fork/join worker waiting for work in {@code awaitWork}. */
     private static boolean isIdleForkJoinWorker(Thread thread) {
-        Thread.State state = thread.getState();
-        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
-            return false;
-        }
         return Arrays.stream(thread.getStackTrace()).anyMatch(element ->
                 element.getClassName().equals("java.util.concurrent.ForkJoinPool")
                         && element.getMethodName().equals("awaitWork"));

@@ -183,8 +183,11 @@ public final class CheckpointCoordinator {
             if (where != null) {
                 reasons.add("thread " + thread.getName() + " could not stop at a capturable point: " + where);
             } else {
-                reasons.add("thread " + thread.getName() + " did not reach a poll (it is blocked, or in code that is "
-                        + "not instrumented): " + whereIs(thread.getStackTrace()) + heldLocks(thread));
+                StackTraceElement[] stack = thread.getStackTrace();
+                String forkJoin = StackInspector.forkJoinWork(stack);
+                reasons.add("thread " + thread.getName() + (forkJoin != null ? " " + forkJoin + ": "
+                        : " did not reach a poll (it is blocked, or in code that is not instrumented): ")
+                        + whereIs(stack) + heldLocks(thread));
             }
         }
         if (reasons.isEmpty()) {

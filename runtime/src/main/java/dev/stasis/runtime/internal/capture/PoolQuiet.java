@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -18,7 +20,8 @@ import java.util.concurrent.ThreadPoolExecutor;
  * With every application thread parked nobody submits, so it suffices that no task is on its way to an idle
  * worker: its pool's queue is empty, or, for a {@code SynchronousQueue} (a cached pool, where a task goes
  * straight to a waiting worker), every idle worker is still waiting unmatched. Otherwise a worker is about to
- * run a task (it will reach a poll), and the cut is tried again.
+ * run a task (it will reach a poll), and the cut is tried again. A {@code ForkJoinPool} keeps its tasks in its
+ * queues until a worker takes them, so its idle workers are quiet when the pool is quiescent.
  */
 final class PoolQuiet {
     private static final String WORKER = ThreadPoolExecutor.class.getName() + "$Worker";
@@ -29,7 +32,12 @@ final class PoolQuiet {
     /** Null when the idle workers cannot take a task, else what may be on its way to one. */
     static String unquiet(List<Thread> idleWorkers) {
         Map<ThreadPoolExecutor, List<Thread>> byPool = new IdentityHashMap<>();
+        Map<ForkJoinPool, Thread> forkJoinPools = new IdentityHashMap<>();
         for (Thread worker : idleWorkers) {
+            if (worker instanceof ForkJoinWorkerThread forkJoinWorker) {
+                forkJoinPools.putIfAbsent(forkJoinWorker.getPool(), worker);
+                continue;
+            }
             ThreadPoolExecutor pool = poolOf(worker);
             if (pool == null) {
                 return "idle pool worker " + worker.getName() + " runs under a thread factory's wrapper, so Stasis "
@@ -43,7 +51,18 @@ final class PoolQuiet {
                 return reason;
             }
         }
+        for (Map.Entry<ForkJoinPool, Thread> pool : forkJoinPools.entrySet()) {
+            if (!isQuiescent(pool.getKey())) {
+                return "the ForkJoinPool of idle worker " + pool.getValue().getName() + " has work queued or running "
+                        + "(a parallel stream or fork/join task): a checkpoint waits until the pool is quiescent";
+            }
+        }
         return null;
+    }
+
+    /** No task queued or submitted and no worker active: a fork/join task stays in a queue until a worker takes it. */
+    static boolean isQuiescent(ForkJoinPool pool) {
+        return !pool.hasQueuedSubmissions() && pool.getQueuedTaskCount() == 0 && pool.getActiveThreadCount() == 0;
     }
 
     private static String unquiet(BlockingQueue<Runnable> queue, List<Thread> idle) {

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 final class StackInspector {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final Set<String> ENGINE_CLASSES = Set.of(PortableEngine.class.getName(), StackInspector.class.getName());
+    private static final String FORK_JOIN_PREFIX = "java.util.concurrent.ForkJoin";
     private static final String POOL_WORKER_LOCK = "java.util.concurrent.ThreadPoolExecutor$Worker";
     private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
@@ -63,6 +64,10 @@ final class StackInspector {
         }
         if (applicationFrames == 0) {
             return Verdict.blocked(null, "no application frame is on the stack");
+        }
+        Verdict forkJoin = checkForkJoin(frames, applicationFrames);
+        if (forkJoin != null) {
+            return forkJoin;
         }
         PoolTask poolTask = null;
         if (PoolWorkerEntry.isPoolWorker(frames, applicationFrames)) {
@@ -111,6 +116,36 @@ final class StackInspector {
             }
         }
         return null;
+    }
+
+    /**
+     * Fork/join work (a parallel stream, a {@code ForkJoinTask}, on a pool worker or in the thread that waits for
+     * it, which helps) is never captured: its JDK frames hold the split of the work. Said as such, since the
+     * checkpoint then waits for the pool to become quiescent.
+     */
+    private static Verdict checkForkJoin(List<StackFrame> frames, int applicationFrames) {
+        for (StackFrame frame : frames) {
+            if (frame.getClassName().startsWith(FORK_JOIN_PREFIX)) {
+                return Verdict.blocked(frames.get(Math.min(applicationFrames, frames.size()) - 1).toStackTraceElement(),
+                        "the thread " + forkJoinWork(frame.getClassName() + "." + frame.getMethodName()));
+            }
+        }
+        return null;
+    }
+
+    /** What a thread whose stack holds fork/join frames is doing, or null: for a thread that never reached a poll. */
+    static String forkJoinWork(StackTraceElement[] stack) {
+        for (StackTraceElement element : stack) {
+            if (element.getClassName().startsWith(FORK_JOIN_PREFIX)) {
+                return forkJoinWork(element.getClassName() + "." + element.getMethodName());
+            }
+        }
+        return null;
+    }
+
+    private static String forkJoinWork(String method) {
+        return "runs ForkJoinPool work (" + method + ": a parallel stream or a fork/join task), which is never "
+                + "captured; a checkpoint waits until the pool is quiescent";
     }
 
     private Verdict checkFrame(List<StackFrame> frames, int index, int applicationFrames) {

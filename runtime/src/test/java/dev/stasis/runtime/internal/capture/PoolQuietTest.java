@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +40,34 @@ class PoolQuietTest {
         }
     }
 
+    /** A task that is queued but not yet due: its worker waits idle beside it, as a woken one would for a moment. */
+    static final class Later implements Runnable, Delayed {
+        @Override
+        public void run() {
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(1, TimeUnit.HOURS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return 0;
+        }
+    }
+
     @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void an_idle_worker_beside_a_queued_task_is_not_quiet() throws Exception {
-        LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+        BlockingQueue<Runnable> queue = (BlockingQueue) new DelayQueue<Later>();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, queue);
         try {
             pool.prestartAllCoreThreads();
             List<Thread> idle = awaitIdleWorkers(pool, 1);
             assertThat(PoolQuiet.unquiet(idle)).isNull();
-            queue.add(() -> { }); // as if handed over while the worker was not yet woken: it will take it
+            queue.add(new Later());
+            awaitIdleWorkers(pool, 1);
             assertThat(PoolQuiet.unquiet(idle)).contains("is idle while its pool has 1 queued task(s)");
         } finally {
             pool.shutdownNow();

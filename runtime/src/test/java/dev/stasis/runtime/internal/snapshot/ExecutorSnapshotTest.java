@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -110,6 +111,41 @@ class ExecutorSnapshotTest {
         assertThat(((FutureTask<?>) back[0]).get()).isEqualTo("result");
         assertThatThrownBy(() -> ((FutureTask<?>) back[1]).get()).hasCauseInstanceOf(IllegalStateException.class)
                 .hasRootCauseMessage("boom");
+    }
+
+    @Test
+    void a_quiescent_fork_join_pool_comes_back_with_its_configuration_and_the_common_pool_as_the_common_pool()
+            throws Exception {
+        ForkJoinPool custom = new ForkJoinPool(3, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+        try {
+            Object[] back = Snapshots.roundTrip(dir, ForkJoinPool.commonPool(), custom);
+            ForkJoinPool customBack = (ForkJoinPool) back[1];
+            assertThat(back[0]).isSameAs(ForkJoinPool.commonPool());
+            assertThat(customBack).isNotSameAs(custom);
+            assertThat(customBack.getParallelism()).isEqualTo(3);
+            assertThat(customBack.getAsyncMode()).isTrue();
+            assertThat(customBack.submit(() -> 6 * 7).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+            customBack.shutdownNow();
+        } finally {
+            custom.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_fork_join_pool_with_work_running_is_refused() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            pool.submit(() -> {
+                release.await();
+                return null;
+            });
+            assertThatThrownBy(() -> Snapshots.roundTrip(dir, pool)).isInstanceOf(UncapturableObjectException.class)
+                    .hasMessageContaining("has work queued or running");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     /** A program's pool with hooks of its own. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the tasks its workers ran are written with the captured workers ({@link PoolTask}). A {@code FutureTask} is
  * written without the thread running it and the threads waiting for it, which belong to this JVM (they come back
  * captured or recreated, and wait again). {@code Executors}' wrappers ({@code newSingleThreadExecutor}) are
- * written as the pool they wrap.
+ * written as the pool they wrap. A {@code ForkJoinPool}, saved only while quiescent, is written as its
+ * configuration, the common pool as a mark.
  */
 final class ExecutorSerializers {
     private static final String DEFAULT_THREAD_FACTORY = "java.util.concurrent.Executors$DefaultThreadFactory";
@@ -48,6 +50,7 @@ final class ExecutorSerializers {
                 + "it down before a checkpoint and schedule its tasks again after a restore"));
         kryo.addDefaultSerializer(ThreadPoolExecutor.class, new ThreadPoolSerializer());
         kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
+        kryo.addDefaultSerializer(ForkJoinPool.class, new ForkJoinPoolSerializer());
         kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
     }
 
@@ -160,6 +163,53 @@ final class ExecutorSerializers {
             set(field(factory.getClass(), "namePrefix"), factory, input.readString());
             ((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).set(input.readVarInt(true));
             return factory;
+        }
+    }
+
+    /**
+     * A {@code ForkJoinPool} has no task to save at a cut (a checkpoint waits until it is quiescent): the common
+     * pool is written as a mark and read as the reading JVM's; another as its parallelism, mode, factory (null for
+     * the default one) and handler, read as a new pool.
+     */
+    static final class ForkJoinPoolSerializer extends Serializer<ForkJoinPool> {
+        @Override
+        public void write(Kryo kryo, Output output, ForkJoinPool pool) {
+            if (pool.getClass() != ForkJoinPool.class) {
+                throw CapturePathException.refuse(pool, "a " + pool.getClass().getName() + " (a subclass of ForkJoinPool) "
+                        + "cannot be saved by this version");
+            }
+            if (pool.hasQueuedSubmissions() || pool.getQueuedTaskCount() > 0 || pool.getActiveThreadCount() > 0) {
+                throw CapturePathException.refuse(pool, "the ForkJoinPool has work queued or running; a checkpoint "
+                        + "saves a fork/join pool only while it is quiescent");
+            }
+            boolean common = pool == ForkJoinPool.commonPool();
+            output.writeBoolean(common);
+            if (common) {
+                return;
+            }
+            output.writeVarInt(pool.getParallelism(), true);
+            output.writeBoolean(pool.getAsyncMode());
+            ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool.getFactory();
+            kryo.writeClassAndObject(output, factory == ForkJoinPool.defaultForkJoinWorkerThreadFactory ? null : factory);
+            kryo.writeClassAndObject(output, pool.getUncaughtExceptionHandler());
+        }
+
+        @Override
+        public ForkJoinPool read(Kryo kryo, Input input, Class<? extends ForkJoinPool> type) {
+            if (input.readBoolean()) {
+                ForkJoinPool common = ForkJoinPool.commonPool();
+                kryo.reference(common);
+                return common;
+            }
+            int parallelism = input.readVarInt(true);
+            boolean asyncMode = input.readBoolean();
+            Object factory = kryo.readClassAndObject(input);
+            Object handler = kryo.readClassAndObject(input);
+            ForkJoinPool pool = new ForkJoinPool(parallelism, factory == null
+                    ? ForkJoinPool.defaultForkJoinWorkerThreadFactory : (ForkJoinPool.ForkJoinWorkerThreadFactory) factory,
+                    (Thread.UncaughtExceptionHandler) handler, asyncMode);
+            kryo.reference(pool);
+            return pool;
         }
     }
 
