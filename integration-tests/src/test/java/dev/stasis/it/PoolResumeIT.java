@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A job whose work runs on a thread pool (the pools sample: a fixed pool with tasks queued behind the running
  * ones, some through {@code execute}; a cached pool handing tasks straight to idle workers; a single-thread
  * executor; {@code CompletableFuture.supplyAsync}, {@code invokeAll} and an {@code ExecutorCompletionService} on
- * a fixed pool) is checkpointed every 100-200 ms and killed
+ * a fixed pool; the scheduled sample, a periodic task and a delayed one on a {@code ScheduledThreadPoolExecutor},
+ * where the delayed task must not run early) is checkpointed every 100-200 ms and killed
  * with {@code kill -9} at random moments, relaunched each time. Most checkpoints find tasks in flight on the
  * workers and main blocked in {@code Future.get}, {@code invokeAll} or {@code CompletionService.take}; every one
  * must succeed. The job ends with the result of an
@@ -31,6 +32,8 @@ class PoolResumeIT {
     private static final int KILLS = 5;
     /** Long enough on a fast machine for every kill to find the job still running (each attempt gets on). */
     private static final String ITERATIONS = "50000000";
+    /** The scheduled sample's one-shot task: due after several kills and resumes. */
+    private static final String DELAY_MILLIS = "6000";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
     private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(1_200, 1_500);
@@ -39,9 +42,11 @@ class PoolResumeIT {
     @TempDir
     Path work;
 
+    /** {@code chunks}: the scheduled sample's ticks; {@code wave}: unused by it. */
     @ParameterizedTest(name = "{0} pool on JDK {3}")
     @CsvSource({"fixed, 48, 6, 17", "cached, 48, 4, 17", "single, 48, 4, 17", "completable, 48, 6, 17",
-            "invokeall, 48, 6, 17", "completion, 48, 6, 17", "fixed, 48, 6, 25", "completable, 48, 6, 25"})
+            "invokeall, 48, 6, 17", "completion, 48, 6, 17", "scheduled, 500, 0, 17", "fixed, 48, 6, 25",
+            "completable, 48, 6, 25", "scheduled, 500, 0, 25"})
     void killed_at_random_moments_and_resumed_it_ends_with_the_uninterrupted_result(String kind, String chunks,
                                                                                     String wave, int jdk) {
         long seed = Long.getLong("stasis.pools.seed", System.nanoTime());
@@ -49,7 +54,9 @@ class PoolResumeIT {
         int intervalMillis = 100 + random.nextInt(101);
         Path snapshotDir = work.resolve("snapshots");
         SnapshotDirectory snapshots = new SnapshotDirectory(snapshotDir);
-        JvmCommand command = JvmCommand.of(Samples.POOL_JOB, kind, chunks, ITERATIONS, wave)
+        JvmCommand command = (kind.equals("scheduled")
+                ? JvmCommand.of(Samples.SCHEDULED_TICKS, chunks, DELAY_MILLIS)
+                : JvmCommand.of(Samples.POOL_JOB, kind, chunks, ITERATIONS, wave))
                 .withAgent("dir=" + snapshotDir + ",interval=" + intervalMillis + "ms");
         if (jdk == 25) {
             String jdk25 = TestEnvironment.jdk25();
@@ -57,7 +64,8 @@ class PoolResumeIT {
             command = command.withJava(jdk25);
         }
         String reference = UninterruptedRuns.resultOf(command);
-        assertThat(reference).as("the uninterrupted run").contains("each ran once true, pool terminated true");
+        assertThat(reference).as("the uninterrupted run").contains(kind.equals("scheduled")
+                ? "delayed task not early true, pool terminated true" : "each ran once true, pool terminated true");
         String settings = kind + " pool, JDK " + jdk + ", seed " + seed + " (repeat with -Dstasis.pools.seed=" + seed
                 + "), interval " + intervalMillis + " ms";
 

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
 import java.io.IOException;
 import java.time.Duration;
 import java.lang.management.LockInfo;
@@ -99,6 +100,7 @@ public final class CheckpointCoordinator {
             // thread (or one about to park) rewinds and nobody is captured again.
             quiesce.abandon();
             engine.withdraw(quiesce);
+            ScheduledQueuesAtCut.clear();
             quiesce.release();
         }
     }
@@ -160,12 +162,17 @@ public final class CheckpointCoordinator {
         for (ParkedThread thread : cut) {
             parked.add(thread.thread());
         }
+        // The pools first: a worker that takes a task after their queues were read is no longer idle below.
+        String pools = PoolQuiet.unquiet(threads.idlePoolWorkers());
+        if (pools != null) {
+            return pools;
+        }
         for (Thread thread : threads.live(Thread.currentThread())) {
             if (!parked.contains(thread)) {
                 return "thread " + thread.getName() + " started running while the others stopped";
             }
         }
-        return PoolQuiet.unquiet(threads.idlePoolWorkers());
+        return null;
     }
 
     /** Names every thread that kept the checkpoint waiting, where it was and what it held. */

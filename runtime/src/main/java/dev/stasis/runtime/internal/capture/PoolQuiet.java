@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.capture;
 
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
 import dev.stasis.runtime.internal.snapshot.threads.JdkThreadFields;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -20,7 +22,9 @@ import java.util.concurrent.ThreadPoolExecutor;
  * With every application thread parked nobody submits, so it suffices that no task is on its way to an idle
  * worker: its pool's queue is empty, or, for a {@code SynchronousQueue} (a cached pool, where a task goes
  * straight to a waiting worker), every idle worker is still waiting unmatched. Otherwise a worker is about to
- * run a task (it will reach a poll), and the cut is tried again. A {@code ForkJoinPool} keeps its tasks in its
+ * run a task (it will reach a poll), and the cut is tried again. A {@code ScheduledThreadPoolExecutor}'s idle
+ * workers wait beside tasks not yet due, which may come due at any moment: its queue is recorded as the cut
+ * leaves it ({@link ScheduledQueuesAtCut}), and a task taken after that runs only after the release. A {@code ForkJoinPool} keeps its tasks in its
  * queues until a worker takes them, so its idle workers are quiet when the pool is quiescent.
  */
 final class PoolQuiet {
@@ -46,6 +50,10 @@ final class PoolQuiet {
             byPool.computeIfAbsent(pool, absent -> new ArrayList<>()).add(worker);
         }
         for (Map.Entry<ThreadPoolExecutor, List<Thread>> pool : byPool.entrySet()) {
+            if (pool.getKey() instanceof ScheduledThreadPoolExecutor scheduled) {
+                ScheduledQueuesAtCut.record(scheduled); // idle beside tasks not yet due: written as queued now
+                continue;
+            }
             String reason = unquiet(pool.getKey().getQueue(), pool.getValue());
             if (reason != null) {
                 return reason;

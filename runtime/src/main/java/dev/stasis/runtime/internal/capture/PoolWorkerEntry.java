@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Supplier;
 
@@ -24,6 +25,7 @@ final class PoolWorkerEntry {
     static final String RUN_WORKER = "runWorker";
     private static final String WORKER = ThreadPoolExecutor.class.getName() + "$Worker";
     private static final String FUTURE_TASK = FutureTask.class.getName();
+    private static final String SCHEDULED_TASK = ScheduledThreadPoolExecutor.class.getName() + "$ScheduledFutureTask";
     private static final String RUNNABLE_ADAPTER = "java.util.concurrent.Executors$RunnableAdapter";
     private static final String ASYNC_SUPPLY = CompletableFuture.class.getName() + "$AsyncSupply";
     private static final String ASYNC_RUN = CompletableFuture.class.getName() + "$AsyncRun";
@@ -69,10 +71,10 @@ final class PoolWorkerEntry {
         if (!(workerLocals.length > 0 && workerLocals[0] instanceof ThreadPoolExecutor pool)) {
             return refused("cannot find the pool in ThreadPoolExecutor.runWorker's frame");
         }
-        if (pool.getClass() != ThreadPoolExecutor.class) {
+        if (pool.getClass() != ThreadPoolExecutor.class && pool.getClass() != ScheduledThreadPoolExecutor.class) {
             return refused("the pool is a " + pool.getClass().getName() + "; this version captures tasks of plain "
-                    + "ThreadPoolExecutors (Executors.newFixedThreadPool, newCachedThreadPool, "
-                    + "newSingleThreadExecutor, or new ThreadPoolExecutor(...))");
+                    + "ThreadPoolExecutors and ScheduledThreadPoolExecutors (Executors.newFixedThreadPool, "
+                    + "newCachedThreadPool, newSingleThreadExecutor, newScheduledThreadPool, or their constructors)");
         }
         Runnable task = runningTask(workerLocals);
         if (task == null) {
@@ -89,7 +91,7 @@ final class PoolWorkerEntry {
         StackFrame top = between.get(0);
         if (task instanceof FutureTask<?> && isFutureTaskChain(between)) {
             for (LiveLocals.LiveFrame frame : live) {
-                if (frame.is(FUTURE_TASK, "run") && frame.locals().length > 0
+                if ((frame.is(FUTURE_TASK, "run") || frame.is(FUTURE_TASK, "runAndReset")) && frame.locals().length > 0
                         && frame.locals()[0] instanceof FutureTask<?> future && future.isDone()) {
                     // Run again, a cancelled FutureTask would not call the program back: the rest of the run is lost.
                     return refused("the pool worker runs a task whose Future was cancelled while it runs; a "
@@ -117,11 +119,25 @@ final class PoolWorkerEntry {
     /**
      * {@code FutureTask.run}, possibly calling through {@code Executors.RunnableAdapter} into another
      * {@code FutureTask}, as {@code submit(Runnable)} and {@code ExecutorCompletionService} (whose queueing future
-     * wraps the task's) nest them: innermost first, the frames alternate, and the outermost is {@code FutureTask.run}.
+     * wraps the task's) nest them: innermost first, the frames alternate, and the outermost is {@code FutureTask.run}
+     * or, for a scheduled task, {@code ScheduledFutureTask.run} over {@code run} or (periodic) {@code runAndReset}.
      */
     private static boolean isFutureTaskChain(List<StackFrame> between) {
+        int outermost = between.size() - 1;
+        if (is(between.get(outermost), SCHEDULED_TASK, "run")) {
+            outermost--;
+            if (outermost < 0 || !is(between.get(outermost), FUTURE_TASK, "run")
+                    && !is(between.get(outermost), FUTURE_TASK, "runAndReset")) {
+                return false;
+            }
+            outermost--;
+            if (outermost >= 0 && !is(between.get(outermost), RUNNABLE_ADAPTER, "call")) {
+                return false;
+            }
+            return outermost <= 0; // a scheduled task's callable is the program's, or an adapter of its Runnable
+        }
         boolean expectRun = true;
-        for (int i = between.size() - 1; i >= 0; i--) {
+        for (int i = outermost; i >= 0; i--) {
             if (!is(between.get(i), expectRun ? FUTURE_TASK : RUNNABLE_ADAPTER, expectRun ? "run" : "call")) {
                 return false;
             }

@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,16 +41,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ExecutorSerializers {
     private static final String DEFAULT_THREAD_FACTORY = "java.util.concurrent.Executors$DefaultThreadFactory";
     private static final String DELEGATED_EXECUTOR = "java.util.concurrent.Executors$DelegatedExecutorService";
+    private static final String SCHEDULED_TASK = "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask";
 
     private ExecutorSerializers() {
     }
 
     static void register(Kryo kryo) {
         kryo.register(PoolTask.class, new PoolTaskSerializer(), 31);
-        kryo.addDefaultSerializer(ScheduledThreadPoolExecutor.class, new RefusingSerializer("a "
-                + "ScheduledThreadPoolExecutor cannot be saved by this version (plain ThreadPoolExecutors can): shut "
-                + "it down before a checkpoint and schedule its tasks again after a restore"));
+        // The more specific types first: Kryo takes the first default serializer whose type matches.
+        kryo.addDefaultSerializer(ScheduledThreadPoolExecutor.class, new ScheduledPoolSerializer());
         kryo.addDefaultSerializer(ThreadPoolExecutor.class, new ThreadPoolSerializer());
+        kryo.addDefaultSerializer(JdkFields.jdkClass(SCHEDULED_TASK), new ScheduledTaskSerializers());
         kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
         kryo.addDefaultSerializer(ForkJoinPool.class, new ForkJoinPoolSerializer());
         kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
@@ -140,7 +143,7 @@ final class ExecutorSerializers {
          * {@code Executors}' own factory holds the JVM's thread group: written as the names it gives (prefix, next
          * number), so recreated workers are named as they would have been.
          */
-        private static void writeFactory(Kryo kryo, Output output, ThreadFactory factory) {
+        static void writeFactory(Kryo kryo, Output output, ThreadFactory factory) {
             if (factory.getClass().getName().equals(DEFAULT_THREAD_FACTORY)) {
                 output.writeByte(DEFAULT_FACTORY);
                 output.writeString((String) get(field(factory.getClass(), "namePrefix"), factory));
@@ -151,7 +154,7 @@ final class ExecutorSerializers {
             }
         }
 
-        private static ThreadFactory readFactory(Kryo kryo, Input input) {
+        static ThreadFactory readFactory(Kryo kryo, Input input) {
             byte kind = input.readByte();
             if (kind == OTHER_FACTORY) {
                 return (ThreadFactory) kryo.readClassAndObject(input);
@@ -163,6 +166,99 @@ final class ExecutorSerializers {
             set(field(factory.getClass(), "namePrefix"), factory, input.readString());
             ((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).set(input.readVarInt(true));
             return factory;
+        }
+    }
+
+    /**
+     * A {@code ScheduledThreadPoolExecutor}: its core size, keep-alive, shut down or not, its three shutdown
+     * policies, factory and handler, then the tasks its queue held at the cut ({@link ScheduledQueuesAtCut}),
+     * each written as itself (a {@code ScheduledFutureTask}, with the delay it had left). Read back as a new pool
+     * whose queue holds those task objects, the ones the program's {@code ScheduledFuture}s are, due after the
+     * same delay; a resume starts its workers.
+     */
+    static final class ScheduledPoolSerializer extends Serializer<ScheduledThreadPoolExecutor> {
+        @Override
+        public void write(Kryo kryo, Output output, ScheduledThreadPoolExecutor pool) {
+            if (pool.getClass() != ScheduledThreadPoolExecutor.class) {
+                throw CapturePathException.refuse(pool, "a " + pool.getClass().getName() + " (a subclass of "
+                        + "ScheduledThreadPoolExecutor) cannot be saved by this version: its hooks could not be carried "
+                        + "over; use a plain ScheduledThreadPoolExecutor");
+            }
+            output.writeVarInt(pool.getCorePoolSize(), true);
+            output.writeVarLong(pool.getKeepAliveTime(TimeUnit.NANOSECONDS), true);
+            output.writeBoolean(pool.allowsCoreThreadTimeOut());
+            output.writeBoolean(pool.isShutdown());
+            output.writeBoolean(pool.getContinueExistingPeriodicTasksAfterShutdownPolicy());
+            output.writeBoolean(pool.getExecuteExistingDelayedTasksAfterShutdownPolicy());
+            output.writeBoolean(pool.getRemoveOnCancelPolicy());
+            ThreadPoolSerializer.writeFactory(kryo, output, pool.getThreadFactory());
+            kryo.writeClassAndObject(output, pool.getRejectedExecutionHandler());
+            List<Runnable> queued = ScheduledQueuesAtCut.of(pool);
+            output.writeVarInt(queued.size(), true);
+            for (Runnable task : queued) {
+                kryo.writeClassAndObject(output, task);
+            }
+        }
+
+        @Override
+        public ScheduledThreadPoolExecutor read(Kryo kryo, Input input, Class<? extends ScheduledThreadPoolExecutor> type) {
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(input.readVarInt(true));
+            kryo.reference(pool); // before its tasks, which refer to it
+            long keepAlive = input.readVarLong(true);
+            if (keepAlive > 0) {
+                pool.setKeepAliveTime(keepAlive, TimeUnit.NANOSECONDS);
+            }
+            boolean allowCoreTimeOut = input.readBoolean();
+            boolean shutdown = input.readBoolean();
+            pool.setContinueExistingPeriodicTasksAfterShutdownPolicy(input.readBoolean());
+            pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(input.readBoolean());
+            pool.setRemoveOnCancelPolicy(input.readBoolean());
+            pool.setThreadFactory(ThreadPoolSerializer.readFactory(kryo, input));
+            Object handler = kryo.readClassAndObject(input);
+            if (handler != null) {
+                pool.setRejectedExecutionHandler((RejectedExecutionHandler) handler);
+            }
+            if (allowCoreTimeOut) {
+                pool.allowCoreThreadTimeOut(true);
+            }
+            int count = input.readVarInt(true);
+            for (int i = 0; i < count; i++) {
+                Object task = kryo.readClassAndObject(input);
+                if (!(task instanceof RunnableScheduledFuture<?> scheduled)) {
+                    throw new KryoException("a ScheduledThreadPoolExecutor's queue holds " + task);
+                }
+                pool.getQueue().add(scheduled); // not through schedule(): no worker starts before the resume
+            }
+            pools(kryo).add(new RestoredPool(pool, shutdown));
+            return pool;
+        }
+    }
+
+    /**
+     * A scheduled task: as a {@code FutureTask} (see {@link FutureTaskSerializers}), and its due time, which the
+     * pool keeps on this JVM's {@code System.nanoTime()}, as the delay it has left: due that long after the read.
+     */
+    static final class ScheduledTaskSerializers extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
+        @Override
+        public Serializer<?> newSerializer(Kryo kryo, Class type) {
+            Field time = field(JdkFields.jdkClass(SCHEDULED_TASK), "time");
+            FieldSerializer<Object> serializer = new FieldSerializer<>(kryo, type, SnapshotKryo.fieldConfig(kryo, type)) {
+                @Override
+                public void write(Kryo kryo, Output output, Object task) {
+                    super.write(kryo, output, task);
+                    output.writeLong((Long) get(time, task) - System.nanoTime());
+                }
+
+                @Override
+                public Object read(Kryo kryo, Input input, Class<?> readType) {
+                    Object task = super.read(kryo, input, readType);
+                    set(time, task, System.nanoTime() + input.readLong());
+                    return task;
+                }
+            };
+            serializer.removeField("runner");
+            serializer.removeField("waiters");
+            return serializer;
         }
     }
 
@@ -217,7 +313,7 @@ final class ExecutorSerializers {
     static final class FutureTaskSerializers extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
         @Override
         public Serializer<?> newSerializer(Kryo kryo, Class type) {
-            FieldSerializer<?> serializer = new FieldSerializer<>(kryo, type);
+            FieldSerializer<?> serializer = new FieldSerializer<>(kryo, type, SnapshotKryo.fieldConfig(kryo, type));
             serializer.removeField("runner");
             serializer.removeField("waiters");
             return serializer;
