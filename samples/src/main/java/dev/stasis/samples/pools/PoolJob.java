@@ -61,8 +61,11 @@ public final class PoolJob {
         }
         pool.shutdown();
         boolean terminated = pool.awaitTermination(1, TimeUnit.MINUTES);
-        System.out.println("RESULT digest " + ledger.digest() + " of " + chunks + " chunks, each ran once "
-                + ledger.eachRanOnce() + ", pool terminated " + terminated);
+        // Computed before println: a checkpoint inside these calls must not find System.out on main's stack.
+        long digest = ledger.digest();
+        boolean eachRanOnce = ledger.eachRanOnce();
+        System.out.println("RESULT digest " + digest + " of " + chunks + " chunks, each ran once " + eachRanOnce
+                + ", pool terminated " + terminated);
     }
 
     private static void runWave(ExecutorService pool, Ledger ledger, int first, int end, long iterations,

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.NothingToCheckpointException;
 import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
 import java.io.IOException;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class CheckpointCoordinator {
         }
         refuseVirtualThreads();
         if (threads.live(self).isEmpty()) {
-            throw new CheckpointException("cannot checkpoint: no application thread is running, so there is no "
+            throw new NothingToCheckpointException("cannot checkpoint: no application thread is running, so there is no "
                     + "program state left to save");
         }
         long requestedAt = System.nanoTime();
@@ -138,7 +139,7 @@ public final class CheckpointCoordinator {
             List<ParkedThread> cut = quiesce.closeIfAllParked(live, main);
             if (cut != null) {
                 if (cut.isEmpty()) {
-                    throw new CheckpointException("checkpoint abandoned: every application thread ended before it "
+                    throw new NothingToCheckpointException("checkpoint abandoned: every application thread ended before it "
                             + "reached a capturable point");
                 }
                 return cut;
