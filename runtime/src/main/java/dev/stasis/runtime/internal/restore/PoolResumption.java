@@ -5,6 +5,7 @@ import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
 import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledTimes;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.concurrent.ThreadFactory;
@@ -25,8 +26,12 @@ final class PoolResumption {
         this.err = err;
     }
 
-    /** Past the point where a snapshot can be refused: a task that cannot get a worker is reported, loudly. */
+    /**
+     * Past the point where a snapshot can be refused, after the program's clock went on: a task that cannot get a
+     * worker is reported, loudly.
+     */
     void start(String snapshotId, SnapshotContent content) {
+        dueTimesToThisJvm(content);
         for (ThreadCapture thread : content.threads()) {
             if (thread.poolWorker()) {
                 startInFlight(snapshotId, thread);
@@ -38,6 +43,18 @@ final class PoolResumption {
             }
             if (restored.shutdown()) {
                 restored.pool().shutdown();
+            }
+        }
+    }
+
+    /** Scheduled tasks, queued or in flight, were read due on the program's clock; the pools use this JVM's. */
+    private static void dueTimesToThisJvm(SnapshotContent content) {
+        for (RestoredPool restored : content.pools()) {
+            restored.pool().getQueue().forEach(ScheduledTimes::toThisJvm);
+        }
+        for (ThreadCapture thread : content.threads()) {
+            if (thread.poolWorker()) {
+                ScheduledTimes.toThisJvm(thread.poolTask().task());
             }
         }
     }

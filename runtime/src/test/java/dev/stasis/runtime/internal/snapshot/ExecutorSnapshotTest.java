@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledTimes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -177,6 +178,7 @@ class ExecutorSnapshotTest {
             @SuppressWarnings("unchecked")
             ScheduledFuture<String> delayedBack = (ScheduledFuture<String>) back[1];
             ScheduledFuture<?> periodicBack = (ScheduledFuture<?>) back[2];
+            poolBack.getQueue().forEach(ScheduledTimes::toThisJvm); // what a resume does once the program's clock goes on
 
             assertThat(poolBack.getQueue()).as("the program's futures are the queued tasks")
                     .containsExactlyInAnyOrder((Runnable) delayedBack, (Runnable) periodicBack);

@@ -10,6 +10,7 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer;
 import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
 import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledTimes;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -235,8 +236,9 @@ final class ExecutorSerializers {
     }
 
     /**
-     * A scheduled task: as a {@code FutureTask} (see {@link FutureTaskSerializers}), and its due time, which the
-     * pool keeps on this JVM's {@code System.nanoTime()}, as the delay it has left: due that long after the read.
+     * A scheduled task: as a {@code FutureTask} (see {@link FutureTaskSerializers}), then its due time on the
+     * program's clock ({@link ScheduledTimes}); read back with that due time, which the resume turns into the
+     * reading JVM's once the program's clock goes on.
      */
     static final class ScheduledTaskSerializers extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
         @Override
@@ -246,13 +248,13 @@ final class ExecutorSerializers {
                 @Override
                 public void write(Kryo kryo, Output output, Object task) {
                     super.write(kryo, output, task);
-                    output.writeLong((Long) get(time, task) - System.nanoTime());
+                    output.writeLong(ScheduledTimes.onProgramClock((Long) get(time, task)));
                 }
 
                 @Override
                 public Object read(Kryo kryo, Input input, Class<?> readType) {
                     Object task = super.read(kryo, input, readType);
-                    set(time, task, System.nanoTime() + input.readLong());
+                    set(time, task, input.readLong());
                     return task;
                 }
             };
