@@ -26,10 +26,18 @@ class PoolQuietTest {
     void idle_workers_of_a_cached_pool_are_read_from_the_queue_as_waiting_unmatched() throws Exception {
         ThreadPoolExecutor cached = (ThreadPoolExecutor) Executors.newCachedThreadPool();
         try {
-            CountDownLatch ran = new CountDownLatch(2);
-            cached.execute(ran::countDown);
-            cached.execute(ran::countDown);
-            ran.await();
+            // Both tasks wait until both run, so the second cannot reuse the first one's worker: two workers.
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            Runnable meet = () -> {
+                bothRunning.countDown();
+                try {
+                    bothRunning.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            cached.execute(meet);
+            cached.execute(meet);
             List<Thread> idle = awaitIdleWorkers(cached, 2);
             SynchronousQueue<?> queue = (SynchronousQueue<?>) cached.getQueue();
             assertThat(SynchronousQueueWaiters.unmatchedConsumers(queue)).containsExactlyInAnyOrderElementsOf(idle);
