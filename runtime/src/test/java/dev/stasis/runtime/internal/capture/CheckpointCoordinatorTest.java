@@ -205,14 +205,17 @@ class CheckpointCoordinatorTest {
     void captures_every_application_thread_at_one_cut_and_each_runs_on_to_the_uninterrupted_result() throws Exception {
         ProtocolProgram.n = 100_000;
         CountDownLatch allStarted = new CountDownLatch(3);
-        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(500, () -> { });
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(1, () -> { });
         IntConsumer checkpointing = ProtocolProgram.onStep;
         ProtocolProgram.onStep = i -> {
             if (i == 1) {
-                allStarted.countDown(); // no thread runs ahead and ends before the others are running
+                allStarted.countDown();
                 awaitQuietly(allStarted);
+                checkpointing.accept(i); // the first one here asks for the checkpoint
+                // No thread runs on before the checkpoint is pending: 100 000 steps take a compiled thread
+                // a millisecond, so one could end before the request, and the cut would rightly miss it.
+                awaitPendingOr(cut);
             }
-            checkpointing.accept(i);
         };
 
         List<Thread> programs = List.of(start("app-a", ProtocolProgram::main), start("app-b", ProtocolProgram::main),
