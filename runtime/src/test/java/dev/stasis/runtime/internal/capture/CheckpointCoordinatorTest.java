@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CheckpointCoordinatorTest {
     private static final Duration GENEROUS = Duration.ofSeconds(20);
     private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration LOCK_QUERY_TIMEOUT = Duration.ofSeconds(3);
 
     @RegisterExtension
     final InstalledEngine installed = InstalledEngine.withProtocolProgram();
@@ -154,7 +155,9 @@ class CheckpointCoordinatorTest {
     void times_out_while_the_thread_holds_a_reentrant_lock() throws Exception {
         Thread program = start("app-main", ProtocolProgram::lockLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
+        // Not SHORT: the lock check's first query searches the heap for owned synchronizers, which on a loaded
+        // machine can take longer than 300 ms, and the timeout would then find no verdict to report yet.
+        assertThatThrownBy(() -> coordinator.capture(program, LOCK_QUERY_TIMEOUT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock$NonfairSync@");
 
