@@ -21,6 +21,9 @@ final class Samples {
     static final String WAITING_THREADS = "dev.stasis.samples.waits.WaitingThreads";
     static final String LONG_HELD_LOCK = "dev.stasis.samples.locks.LongHeldLock";
     static final String STAGED_PIPELINE = "dev.stasis.samples.pipeline.StagedPipeline";
+    static final String POOL_JOB = "dev.stasis.samples.pools.PoolJob";
+    static final String PARALLEL_SUMS = "dev.stasis.samples.pools.ParallelSums";
+    static final String SCHEDULED_TICKS = "dev.stasis.samples.pools.ScheduledTicks";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

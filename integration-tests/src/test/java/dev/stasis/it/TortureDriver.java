@@ -50,6 +50,8 @@ final class TortureDriver {
     private final SnapshotDirectory snapshots;
     /** The sample job prints a progress line every this many steps. */
     private final long stepsPerLine;
+    /** Every kill target lies before this step (see {@link #pastEveryTarget}). */
+    private final long endOfTargets;
     private final long intervalNanos;
     private final Random random;
     /** How far the job has ever got: the furthest step printed, plus the time it ran on after that line. */
@@ -58,6 +60,8 @@ final class TortureDriver {
     private long lastLineStep;
     private long lastLineSeenAt;
     private int launches;
+    /** Kills that fired before their planned moment because the attempt got past every target. */
+    private int killsBroughtForward;
     /** Time between two progress lines, as last seen: turns the part of a target between two lines into a delay. */
     private long linePeriodNanos = Duration.ofMillis(250).toNanos();
 
@@ -66,6 +70,7 @@ final class TortureDriver {
         this.work = work;
         this.snapshots = snapshots;
         this.stepsPerLine = Math.max(1, settings.steps() / 100);
+        this.endOfTargets = KillPlan.endOfTargets(settings.steps());
         this.intervalNanos = Duration.ofMillis(settings.intervalMillis()).toNanos();
         this.random = new Random(settings.seed());
     }
@@ -105,6 +110,11 @@ final class TortureDriver {
             }
             return record(name, kill, before, killed, jvm);
         }
+    }
+
+    /** How many kills {@link #pastEveryTarget} brought forward, for the summary. */
+    int killsBroughtForward() {
+        return killsBroughtForward;
     }
 
     /** Launches the last attempt and lets it run to its end. */
@@ -147,7 +157,7 @@ final class TortureDriver {
                 lastLineSeenAt = now;
             }
             boolean there = lineStep == 0
-                    ? !progress.isEmpty() || jvm.stderr().contains(RESUMED)
+                    ? runs(jvm, progress)
                     : !progress.isEmpty() && SampleOutput.stepOf(progress.get(progress.size() - 1)) >= lineStep;
             if (there) {
                 return;
@@ -159,13 +169,45 @@ final class TortureDriver {
         }
     }
 
-    private static void sleepUntil(long nanoTime, ForkedJvm jvm) {
+    /** Whether the attempt runs the job: it says it resumed, or it prints progress. */
+    private static boolean runs(ForkedJvm jvm, List<String> progress) {
+        return !progress.isEmpty() || jvm.stderr().contains(RESUMED);
+    }
+
+    /**
+     * Sleeps until {@code nanoTime}, or until the attempt is {@linkplain #pastEveryTarget past every
+     * target}, whichever comes first.
+     */
+    private void sleepUntil(long nanoTime, ForkedJvm jvm) {
         while (jvm.isAlive()) {
             long left = nanoTime - System.nanoTime();
             if (left <= 0) {
                 return;
             }
+            if (pastEveryTarget(jvm)) {
+                killsBroughtForward++;
+                return;
+            }
             ForkedJvm.sleep(Duration.ofNanos(Math.min(left, POLL.toNanos())));
         }
+    }
+
+    /**
+     * Whether the attempt has got past every target of the plan, so its kill must fire now. Kills
+     * timed by the clock (a moment after launch, part of a line period, part of a checkpoint
+     * interval) can fire later than the job's end: a relaunch that resumes near the end finishes
+     * within the 2 s a startup kill may wait, and a line period measured across a pause can be
+     * several times the real one. An attempt that ends by itself ends the run, and the kills left
+     * in the plan never happen. Killed here at the latest, the job still has 2 to 3 % of its steps
+     * to go (a progress line is 1 %; the last is printed at 99 %). Once the job has been
+     * past every target, a relaunch may resume past its last progress line, so it is killed as
+     * soon as it runs.
+     */
+    private boolean pastEveryTarget(ForkedJvm jvm) {
+        List<String> progress = SampleOutput.progressLines(jvm.stdoutLines());
+        if (furthestStep >= endOfTargets) {
+            return runs(jvm, progress);
+        }
+        return !progress.isEmpty() && SampleOutput.stepOf(progress.get(progress.size() - 1)) >= endOfTargets;
     }
 }

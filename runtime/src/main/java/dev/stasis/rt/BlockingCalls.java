@@ -1,6 +1,8 @@
 package dev.stasis.rt;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionService;
@@ -233,6 +235,35 @@ public final class BlockingCalls {
 
     public static Object awaitTermination(ExecutorService executor, long deadline) throws InterruptedException {
         return complete(new TimedAwaitTermination(executor, deadline));
+    }
+
+    /** The first step of {@code invokeAll}: every task submitted once (see {@link InvokeAll}). */
+    public static List<Future<?>> submitAll(ExecutorService executor, Collection<?> tasks) {
+        return InvokeAll.submitAll(executor, tasks);
+    }
+
+    /** The wait of {@code invokeAll(tasks)} for the futures {@link #submitAll} returned. */
+    public static Object invokeAll(ExecutorService executor, Collection<?> tasks, List<Future<?>> submitted)
+            throws InterruptedException {
+        return cancelledOnInterrupt(new InvokeAll.AllDone(submitted), submitted);
+    }
+
+    /** The wait of {@code invokeAll(tasks, timeout, unit)}: unfinished tasks are cancelled at the deadline. */
+    public static Object invokeAll(ExecutorService executor, Collection<?> tasks, long deadline,
+                                   List<Future<?>> submitted) throws InterruptedException {
+        return cancelledOnInterrupt(new InvokeAll.AllDoneBy(submitted, deadline), submitted);
+    }
+
+    /** The program's interrupt ends an {@code invokeAll} with every task cancelled (an interrupt of ours never gets here). */
+    private static Object cancelledOnInterrupt(BlockingCall call, List<Future<?>> submitted) {
+        try {
+            return complete(call);
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                InvokeAll.cancelAll(submitted);
+            }
+            throw e;
+        }
     }
 
     public static Object exchange(Exchanger<Object> exchanger, Object value) throws InterruptedException {

@@ -66,6 +66,11 @@ class BlockingCallsTest {
         default boolean interruptible() {
             return true;
         }
+
+        /** The state once the program's interrupt ended the call: as before, except where the JDK's call undoes work. */
+        default String stateAfterInterrupt(String before) {
+            return before;
+        }
     }
 
     static Stream<Arguments> primitives() {
@@ -234,6 +239,20 @@ class BlockingCallsTest {
                 }),
                 named("CompletableFuture.get", () -> new OnCompletableFuture()),
                 named("ExecutorService.awaitTermination", () -> new OnExecutor()),
+                named("ExecutorService.invokeAll", () -> new OnInvokeAll() {
+                    @Override
+                    public Object call() throws Exception {
+                        return BlockingCalls.invokeAll(executor, tasks, submitted);
+                    }
+                }),
+                named("ExecutorService.invokeAll(timeout)", () -> new OnInvokeAll() {
+                    private final long deadline = farDeadline();
+
+                    @Override
+                    public Object call() throws Exception {
+                        return BlockingCalls.invokeAll(executor, tasks, deadline, submitted);
+                    }
+                }),
                 named("CompletionService.take", () -> new OnCompletionService() {
                     @Override
                     public Object call() throws Exception {
@@ -388,13 +407,35 @@ class BlockingCallsTest {
 
         if (blocked.interruptible()) {
             assertThat(outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).isEqualTo("interrupted, flag false");
-            assertThat(blocked.state()).isEqualTo(before);
+            assertThat(blocked.state()).isEqualTo(blocked.stateAfterInterrupt(before));
             blocked.release(); // lets helper threads of the primitive end
         } else {
             awaitBlocked(caller); // woken by the interrupt, it waits again
             assertThat(outcome).isNotDone();
             blocked.release();
             assertThat(outcome.get(PROMPTLY.toSeconds(), TimeUnit.SECONDS)).endsWith(", flag true");
+        }
+    }
+
+    @Test
+    void a_timed_invoke_all_whose_time_runs_out_returns_its_futures_with_the_unfinished_ones_cancelled() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        CountDownLatch never = new CountDownLatch(1);
+        try {
+            java.util.List<java.util.concurrent.Callable<String>> tasks = java.util.List.of(() -> "quick", () -> {
+                never.await();
+                return "never";
+            });
+            java.util.List<java.util.concurrent.Future<?>> submitted = BlockingCalls.submitAll(executor, tasks);
+
+            Object result = BlockingCalls.invokeAll(executor, tasks, BlockingCalls.deadline(100, TimeUnit.MILLISECONDS),
+                    submitted);
+
+            assertThat(result).isSameAs(submitted);
+            assertThat(submitted.get(0).get()).isEqualTo("quick");
+            assertThat(submitted.get(1).isCancelled()).as("the task still running when the time ran out").isTrue();
+        } finally {
+            executor.shutdownNow();
         }
     }
 
@@ -775,6 +816,44 @@ class BlockingCallsTest {
         }
     }
 
+    /**
+     * Two tasks submitted once, as the rewritten {@code invokeAll} does before its wait: one done at once, one
+     * only once released; a wait cut short changes nothing (no task submitted again, none cancelled).
+     */
+    private abstract static class OnInvokeAll implements Blocked {
+        private final CountDownLatch finish = new CountDownLatch(1);
+        final ExecutorService executor = Executors.newFixedThreadPool(2);
+        final java.util.List<java.util.concurrent.Callable<String>> tasks = java.util.List.of(() -> "quick", () -> {
+            finish.await();
+            return "slow";
+        });
+        final java.util.List<java.util.concurrent.Future<?>> submitted = BlockingCalls.submitAll(executor, tasks);
+
+        @Override
+        public String state() {
+            // The quick task may end at any moment: only the slow one says whether the wait changed anything.
+            return submitted.size() + " submitted, slow done " + submitted.get(1).isDone() + ", cancelled "
+                    + submitted.stream().anyMatch(java.util.concurrent.Future::isCancelled);
+        }
+
+        /** As {@code AbstractExecutorService.invokeAll}: the program's interrupt cancels every task. */
+        @Override
+        public String stateAfterInterrupt(String before) {
+            return "2 submitted, slow done true, cancelled true";
+        }
+
+        @Override
+        public void release() {
+            finish.countDown();
+        }
+
+        @Override
+        public String completed() {
+            executor.shutdown();
+            return "[quick, slow] | 2 submitted, slow done true, cancelled false";
+        }
+    }
+
     /** A task submitted to an executor that runs it only once released; the call's result is its future. */
     private abstract static class OnCompletionService implements Blocked {
         private final List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -901,6 +980,13 @@ class BlockingCallsTest {
 
     /** A result as the tests compare it: a future (what a completion service gives) by its value. */
     private static String shown(Object result) throws Exception {
+        if (result instanceof java.util.List<?> futures) {
+            java.util.List<Object> values = new java.util.ArrayList<>();
+            for (Object future : futures) {
+                values.add(((java.util.concurrent.Future<?>) future).get());
+            }
+            return values.toString();
+        }
         return result instanceof java.util.concurrent.Future<?> future ? String.valueOf(future.get()) : String.valueOf(result);
     }
 

@@ -2,6 +2,7 @@ package dev.stasis.agent.trigger;
 
 import dev.stasis.agent.AgentLog;
 import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.NothingToCheckpointException;
 import dev.stasis.runtime.StasisRuntime;
 
 import java.time.Duration;
@@ -53,6 +54,8 @@ public final class IntervalTrigger implements Runnable {
     boolean checkpointOnce() {
         try {
             runtime.checkpoint();
+        } catch (NothingToCheckpointException ending) {
+            return false; // the program's last thread ended: it is exiting, and there is nothing to save
         } catch (CheckpointException e) {
             return report(e.getMessage());
         } catch (RuntimeException | Error e) {

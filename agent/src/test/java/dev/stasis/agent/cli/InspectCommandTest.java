@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.stasis.agent.instrument.CapturedSnapshots;
+import dev.stasis.runtime.internal.snapshot.Manifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +72,7 @@ class InspectCommandTest {
         String text = out.toString();
         String n = System.lineSeparator();
         assertThat(text).startsWith("snapshot 000001  " + snapshot.file() + "  (" + String.format("%,d", fileSize()) + " bytes)" + n
-                + "  format          6" + n);
+                + "  format          " + Manifest.FORMAT_VERSION + n);
         assertThat(text).containsPattern(String.format("  data            1 block, %,d bytes of object data, \\d+ classes named",
                 snapshot.payloadBytes()) + n + "  signature       unsigned" + n
                 + "  run             run-inspect" + n

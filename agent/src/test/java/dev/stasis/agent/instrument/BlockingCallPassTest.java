@@ -41,6 +41,10 @@ class BlockingCallPassTest {
                 CALLS + ".poll");
         assertThat(helperCalls(methods.get("arriveAndAwaitAdvance"))).containsExactly(CALLS + ".runsJdkCode",
                 CALLS + ".arrive", CALLS + ".awaitAdvance");
+        assertThat(helperCalls(methods.get("invokeAll"))).as("tasks submitted once, then a resumable wait")
+                .containsExactly(CALLS + ".runsJdkCode", CALLS + ".submitAll", CALLS + ".invokeAll");
+        assertThat(helperCalls(methods.get("invokeAllTimed"))).containsExactly(CALLS + ".deadline",
+                CALLS + ".runsJdkCode", CALLS + ".submitAll", CALLS + ".invokeAll");
         assertThat(helperCalls(methods.get("join"))).as("Thread.join is final: no check, no original call")
                 .containsExactly(CALLS + ".join");
         assertThat(originalCalls(methods.get("join"))).isEmpty();

@@ -2,6 +2,7 @@ package dev.stasis.agent.testing;
 
 import dev.stasis.runtime.CheckpointException;
 import dev.stasis.runtime.CheckpointResult;
+import dev.stasis.runtime.NothingToCheckpointException;
 import dev.stasis.runtime.StasisRuntime;
 
 import java.nio.file.Path;
@@ -14,12 +15,19 @@ public final class FakeRuntime implements StasisRuntime {
     private volatile String failure;
     private volatile long delayMillis;
     private volatile RuntimeException crash;
+    private volatile boolean nothingLeft;
     private volatile boolean finished;
     private volatile String lastId;
     private volatile String lastError;
 
     public FakeRuntime failingWith(String message) {
         failure = message;
+        return this;
+    }
+
+    /** Each checkpoint finds no application thread left, as at the very end of a program. */
+    public FakeRuntime withNoThreadLeft() {
+        nothingLeft = true;
         return this;
     }
 
@@ -59,6 +67,10 @@ public final class FakeRuntime implements StasisRuntime {
         }
         if (crash != null) {
             throw crash;
+        }
+        if (nothingLeft) {
+            throw new NothingToCheckpointException("checkpoint abandoned: every application thread ended before it "
+                    + "reached a capturable point");
         }
         if (failure != null) {
             lastError = failure;

@@ -61,6 +61,17 @@ class IntervalTriggerTest {
     }
 
     @Test
+    void a_checkpoint_that_finds_every_thread_ended_is_the_program_ending_not_a_failure() {
+        // The program's last thread ended before the exit hook ran: nothing to save, nothing to report.
+        FakeRuntime runtime = new FakeRuntime().withNoThreadLeft();
+        try (StderrCapture err = new StderrCapture()) {
+            assertThat(new IntervalTrigger(runtime, Duration.ofSeconds(1), () -> true).checkpointOnce()).isFalse();
+
+            assertThat(err.text()).isEmpty();
+        }
+    }
+
+    @Test
     void stops_without_a_checkpoint_once_the_program_is_over() throws Exception {
         FakeRuntime runtime = new FakeRuntime();
         Thread thread = IntervalTrigger.start(runtime, Duration.ofMillis(10), () -> false);

@@ -38,7 +38,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * method is the application's own (a subclass that overrides it, an implementation of the interface) keeps
  * the original call: its code, if instrumented, has points of its own, which a helper frame below it would
  * make unreachable. {@code arriveAndAwaitAdvance()} is split into {@code arrive()} once, before the loop, and
- * a resumable wait for that phase. {@code LockSupport.park*} become the same calls of
+ * a resumable wait for that phase; {@code invokeAll} into submitting every task once and a resumable wait for
+ * their futures (the list of futures is in the frame, so a resumed thread waits for the same tasks). {@code LockSupport.park*} become the same calls of
  * {@code dev.stasis.rt.ParkCall}, which returns early (a legal spurious return) for a pending checkpoint.
  * Runs before {@link ContinuationPass}, also for frame layouts.
  */
@@ -75,14 +76,44 @@ public final class BlockingCallPass {
     }
 
     /**
+     * What a call does once, before its resumable wait, whose result the wait then takes as its last argument
+     * (kept in a local, so a captured thread waits for the same thing after a resume).
+     */
+    enum First {
+        NONE(null, null),
+        /** {@code arriveAndAwaitAdvance}: {@code arrive()}, then a wait for that phase. */
+        ARRIVE("arrive", "I"),
+        /** {@code invokeAll}: every task submitted, then a wait for their futures. */
+        SUBMIT_ALL("submitAll", "Ljava/util/List;");
+
+        final String method;
+        final String resultDescriptor;
+
+        First(String method, String resultDescriptor) {
+            this.method = method;
+            this.resultDescriptor = resultDescriptor;
+        }
+    }
+
+    /**
      * One call made a safepoint: {@code owner} is the JDK type that declares it (call sites on subtypes
      * match), {@code helper} the {@code BlockingCalls} method. {@code finalMethod}: no subclass can override
-     * it, so no check of the receiver is needed. {@code arriveFirst}: {@code arriveAndAwaitAdvance}.
+     * it, so no check of the receiver is needed. {@code first}: what it does once before its wait.
      */
     record Blocking(String owner, String name, String descriptor, String helper, Timing timing, boolean finalMethod,
-                    boolean arriveFirst) {
+                    First first) {
         Blocking(String owner, String name, String descriptor, String helper, Timing timing) {
-            this(owner, name, descriptor, helper, timing, false, false);
+            this(owner, name, descriptor, helper, timing, false, First.NONE);
+        }
+
+        /** The descriptor of the first step: the receiver and the arguments the helper keeps. */
+        String firstDescriptor() {
+            Type[] arguments = Type.getArgumentTypes(descriptor);
+            StringBuilder firstArguments = new StringBuilder("(L").append(owner).append(';');
+            for (int i = 0; first == First.SUBMIT_ALL && i < keptArguments(); i++) {
+                firstArguments.append(arguments[i].getDescriptor());
+            }
+            return firstArguments.append(')').append(first.resultDescriptor).toString();
         }
 
         /** The helper's descriptor: receiver, the arguments it keeps, the deadline; an Object result. */
@@ -95,8 +126,8 @@ public final class BlockingCallPass {
             if (timing != Timing.NONE) {
                 helperArguments.append('J');
             }
-            if (arriveFirst) {
-                helperArguments.append('I'); // the phase arrive() returned
+            if (first != First.NONE) {
+                helperArguments.append(first.resultDescriptor); // the phase arrive() returned, the submitted futures
             }
             return helperArguments.append(")").append(OBJECT).toString();
         }
@@ -141,10 +172,10 @@ public final class BlockingCallPass {
 
     /** Every call this pass rewrites. */
     static final List<Blocking> TABLE = List.of(
-            new Blocking(THREAD, "join", "()V", "join", Timing.NONE, true, false),
-            new Blocking(THREAD, "join", "(J)V", "join", Timing.JOIN, true, false),
-            new Blocking(THREAD, "join", "(JI)V", "join", Timing.JOIN, true, false),
-            new Blocking(THREAD, "join", "(Ljava/time/Duration;)Z", "join", Timing.DURATION, true, false),
+            new Blocking(THREAD, "join", "()V", "join", Timing.NONE, true, First.NONE),
+            new Blocking(THREAD, "join", "(J)V", "join", Timing.JOIN, true, First.NONE),
+            new Blocking(THREAD, "join", "(JI)V", "join", Timing.JOIN, true, First.NONE),
+            new Blocking(THREAD, "join", "(Ljava/time/Duration;)Z", "join", Timing.DURATION, true, First.NONE),
             new Blocking(QUEUE, "take", "()" + OBJECT, "take", Timing.NONE),
             new Blocking(QUEUE, "put", "(" + OBJECT + ")V", "put", Timing.NONE),
             new Blocking(QUEUE, "poll", "(" + TIMEOUT + ")" + OBJECT, "poll", Timing.TIMEOUT_UNIT),
@@ -176,7 +207,11 @@ public final class BlockingCallPass {
             new Blocking(PHASER, "awaitAdvanceInterruptibly", "(I)I", "awaitAdvanceInterruptibly", Timing.NONE),
             new Blocking(PHASER, "awaitAdvanceInterruptibly", "(I" + TIMEOUT + ")I", "awaitAdvanceInterruptibly",
                     Timing.TIMEOUT_UNIT),
-            new Blocking(PHASER, "arriveAndAwaitAdvance", "()I", "awaitAdvance", Timing.NONE, false, true));
+            new Blocking(PHASER, "arriveAndAwaitAdvance", "()I", "awaitAdvance", Timing.NONE, false, First.ARRIVE),
+            new Blocking(EXECUTOR, "invokeAll", "(Ljava/util/Collection;)Ljava/util/List;", "invokeAll", Timing.NONE,
+                    false, First.SUBMIT_ALL),
+            new Blocking(EXECUTOR, "invokeAll", "(Ljava/util/Collection;" + TIMEOUT + ")Ljava/util/List;", "invokeAll",
+                    Timing.TIMEOUT_UNIT, false, First.SUBMIT_ALL));
 
     private BlockingCallPass() {
     }
@@ -270,12 +305,18 @@ public final class BlockingCallPass {
                     "(Ljava/lang/Object;Ljava/lang/String;)Z", false));
             code.add(new JumpInsnNode(Opcodes.IFEQ, original));
         }
-        int phase = -1;
-        if (blocking.arriveFirst) {
-            phase = newLocal(method, Type.INT_TYPE);
+        int firstResult = -1;
+        Type firstType = null;
+        if (blocking.first != First.NONE) {
+            firstType = Type.getType(blocking.first.resultDescriptor);
+            firstResult = newLocal(method, firstType);
             code.add(new VarInsnNode(Opcodes.ALOAD, receiver));
-            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CALLS, "arrive", "(L" + blocking.owner + ";)I", false));
-            code.add(new VarInsnNode(Opcodes.ISTORE, phase));
+            for (int i = 0; blocking.first == First.SUBMIT_ALL && i < blocking.keptArguments(); i++) {
+                code.add(new VarInsnNode(arguments[i].getOpcode(Opcodes.ILOAD), argumentLocals.get(i)));
+            }
+            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CALLS, blocking.first.method, blocking.firstDescriptor(),
+                    false));
+            code.add(new VarInsnNode(firstType.getOpcode(Opcodes.ISTORE), firstResult));
         }
 
         LabelNode waiting = new LabelNode();
@@ -288,8 +329,8 @@ public final class BlockingCallPass {
         if (deadline >= 0) {
             code.add(new VarInsnNode(Opcodes.LLOAD, deadline));
         }
-        if (phase >= 0) {
-            code.add(new VarInsnNode(Opcodes.ILOAD, phase));
+        if (firstResult >= 0) {
+            code.add(new VarInsnNode(firstType.getOpcode(Opcodes.ILOAD), firstResult));
         }
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, CALLS, blocking.helper, blocking.helperDescriptor(), false));
         code.add(new InsnNode(Opcodes.DUP));

@@ -1,5 +1,6 @@
 package dev.stasis.agent.instrument.targets;
 
+import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +168,14 @@ public final class BlockingTarget {
 
     public static String awaitTermination() throws InterruptedException {
         return "terminated " + ((ExecutorService) the()).awaitTermination(LONG, TimeUnit.SECONDS);
+    }
+
+    public static String invokeAll() throws InterruptedException {
+        return "invoked " + ((ExecutorService) the()).invokeAll(List.of(() -> "a", () -> "b")).size();
+    }
+
+    public static String invokeAllTimed() throws InterruptedException {
+        return "invoked " + ((ExecutorService) the()).invokeAll(List.of(() -> "a"), LONG, TimeUnit.SECONDS).size();
     }
 
     public static String exchange() throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.stasis.runtime.internal.snapshot.threads.MainThread;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -17,32 +18,33 @@ public final class ApplicationThreads {
             "process reaper", "Monitor Ctrl-Break");
     private static final String STASIS_PREFIX = "stasis-";
 
-    private final Predicate<Thread> isApplication;
+    /** The threads the program started, idle pool workers included. */
+    private final Predicate<Thread> isProgramThread;
 
-    private ApplicationThreads(Predicate<Thread> isApplication) {
-        this.isApplication = isApplication;
+    private ApplicationThreads(Predicate<Thread> isProgramThread) {
+        this.isProgramThread = isProgramThread;
     }
 
     /** The classification of a real JVM. */
     public static ApplicationThreads ofJvm() {
-        return new ApplicationThreads(ApplicationThreads::isApplicationThread);
+        return new ApplicationThreads(ApplicationThreads::isProgramThread);
     }
 
     /** A classification narrowed by the caller (tests run inside a JVM full of other threads). */
-    static ApplicationThreads matching(Predicate<Thread> isApplication) {
-        return new ApplicationThreads(isApplication);
+    static ApplicationThreads matching(Predicate<Thread> isProgramThread) {
+        return new ApplicationThreads(isProgramThread);
     }
 
-    /** Whether {@code thread} is one of the application's threads (alive or not). */
+    /** Whether {@code thread} is one of the application's threads (alive or not) that a cut must capture. */
     boolean includes(Thread thread) {
-        return isApplication.test(thread);
+        return isProgramThread.test(thread) && !isIdlePoolWorker(thread);
     }
 
     /** The live application threads, without {@code except} (the thread that asks), in no particular order. */
     List<Thread> live(Thread except) {
         List<Thread> live = new ArrayList<>();
         for (Thread thread : liveThreads()) {
-            if (thread != except && thread.isAlive() && isApplication.test(thread)) {
+            if (thread != except && thread.isAlive() && includes(thread)) {
                 live.add(thread);
             }
         }
@@ -58,6 +60,10 @@ public final class ApplicationThreads {
     }
 
     public static boolean isApplicationThread(Thread thread) {
+        return isProgramThread(thread) && !isIdlePoolWorker(thread);
+    }
+
+    private static boolean isProgramThread(Thread thread) {
         String name = thread.getName();
         if (name.startsWith(STASIS_PREFIX) || JDK_THREAD_NAMES.contains(name)
                 || name.startsWith("RMI ") || name.startsWith("JMX ")) {
@@ -67,7 +73,48 @@ public final class ApplicationThreads {
         if (group == null || !descendsFromMainGroup(group)) {
             return false; // terminated, or in "system" or one of its JDK subgroups (e.g. InnocuousThreadGroup)
         }
-        return !(name.startsWith("ForkJoinPool.commonPool-worker") && isIdleForkJoinWorker(thread));
+        return true;
+    }
+
+    /**
+     * The idle workers of the program's pools: not application threads for a cut (they run no application code
+     * and a resume makes new ones), but a cut must check they cannot take a task while it is written.
+     */
+    List<Thread> idlePoolWorkers() {
+        List<Thread> idle = new ArrayList<>();
+        for (Thread thread : liveThreads()) {
+            if (thread.isAlive() && isProgramThread.test(thread) && isIdlePoolWorker(thread)) {
+                idle.add(thread);
+            }
+        }
+        return idle;
+    }
+
+    /**
+     * A {@code ThreadPoolExecutor} worker waiting for a task in {@code getTask}, with nothing but JDK code above
+     * it, or a {@code ForkJoinPool} worker waiting for work (a worker running a task is application work).
+     */
+    static boolean isIdlePoolWorker(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        if (thread instanceof ForkJoinWorkerThread) {
+            return isIdleForkJoinWorker(thread);
+        }
+        if (PoolQuiet.poolOf(thread) == null) {
+            return false;
+        }
+        for (StackTraceElement element : thread.getStackTrace()) {
+            if (element.getClassName().equals("java.util.concurrent.ThreadPoolExecutor")
+                    && element.getMethodName().equals("getTask")) {
+                return true;
+            }
+            if (!StackInspector.isJdk(element.getClassName())) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean descendsFromMainGroup(ThreadGroup group) {
@@ -79,12 +126,8 @@ public final class ApplicationThreads {
         return false;
     }
 
-    /** An idle common-pool worker runs no application task; one that runs a task is application work. */
+    /** A fork/join worker waiting for work in {@code awaitWork}. */
     private static boolean isIdleForkJoinWorker(Thread thread) {
-        Thread.State state = thread.getState();
-        if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
-            return false;
-        }
         return Arrays.stream(thread.getStackTrace()).anyMatch(element ->
                 element.getClassName().equals("java.util.concurrent.ForkJoinPool")
                         && element.getMethodName().equals("awaitWork"));

@@ -1,12 +1,17 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.runtime.CheckpointException;
+import dev.stasis.runtime.NothingToCheckpointException;
+import dev.stasis.runtime.internal.snapshot.executors.ScheduledQueuesAtCut;
 import java.io.IOException;
 import java.time.Duration;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -52,17 +57,38 @@ public final class CheckpointCoordinator {
         }
         refuseVirtualThreads();
         if (threads.live(self).isEmpty()) {
-            throw new CheckpointException("cannot checkpoint: no application thread is running, so there is no "
+            throw new NothingToCheckpointException("cannot checkpoint: no application thread is running, so there is no "
                     + "program state left to save");
         }
+        long requestedAt = System.nanoTime();
+        long deadline = requestedAt + timeout.toNanos();
+        while (true) {
+            Captured<T> captured = captureOnce(main, timeout, deadline, requestedAt, action);
+            if (captured != null) {
+                return captured;
+            }
+        }
+    }
+
+    /** One quiesce: what the action returned, or null when the cut it reached was not quiet (tried again). */
+    private <T> Captured<T> captureOnce(Thread main, Duration timeout, long deadline, long requestedAt,
+                                        WhileParked<T> action) throws CheckpointException {
         Quiesce quiesce = engine.request(threads);
         try {
-            List<ParkedThread> cut = awaitCut(quiesce, main, timeout);
-            long quiesceNanos = System.nanoTime() - quiesce.requestedAtNanos;
+            List<ParkedThread> cut = awaitCut(quiesce, main, timeout, deadline);
+            String unquiet = unquiet(cut);
+            if (unquiet != null) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new CheckpointException("checkpoint timed out after " + format(timeout) + ": every "
+                            + "application thread stopped, but " + unquiet + "; the program runs on");
+                }
+                return null; // released below; the threads rewind and the next quiesce stops them again
+            }
+            long quiesceNanos = System.nanoTime() - requestedAt;
             refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
             refuseUntrackedLocks(cut);
             T result = action.run(cut);
-            return new Captured<>(result, System.nanoTime() - quiesce.requestedAtNanos, quiesceNanos);
+            return new Captured<>(result, System.nanoTime() - requestedAt, quiesceNanos);
         } catch (CheckpointException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -76,6 +102,7 @@ public final class CheckpointCoordinator {
             // thread (or one about to park) rewinds and nobody is captured again.
             quiesce.abandon();
             engine.withdraw(quiesce);
+            ScheduledQueuesAtCut.clear();
             quiesce.release();
         }
     }
@@ -120,16 +147,15 @@ public final class CheckpointCoordinator {
      * too (they reach their entry poll), threads that end drop out; the set is enumerated again whenever a
      * thread parks and at least every {@link #RECHECK_MILLIS} ms.
      */
-    private List<ParkedThread> awaitCut(Quiesce quiesce, Thread main, Duration timeout)
+    private List<ParkedThread> awaitCut(Quiesce quiesce, Thread main, Duration timeout, long deadline)
             throws CheckpointException, InterruptedException {
         Thread self = Thread.currentThread();
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<Thread> live = threads.live(self);
             List<ParkedThread> cut = quiesce.closeIfAllParked(live, main);
             if (cut != null) {
                 if (cut.isEmpty()) {
-                    throw new CheckpointException("checkpoint abandoned: every application thread ended before it "
+                    throw new NothingToCheckpointException("checkpoint abandoned: every application thread ended before it "
                             + "reached a capturable point");
                 }
                 return cut;
@@ -141,6 +167,29 @@ public final class CheckpointCoordinator {
             }
             quiesce.awaitChange(Math.min(RECHECK_MILLIS, Math.max(1, left / 1_000_000)));
         }
+    }
+
+    /**
+     * Null when nothing can change the heap while the cut is written, else why not. The cut closed on the live
+     * threads enumerated just before: a pool worker that was idle then may have been handed a task since (it
+     * runs now, or is about to). Such a worker reaches a poll soon, so the cut is tried again.
+     */
+    private String unquiet(List<ParkedThread> cut) {
+        Set<Thread> parked = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ParkedThread thread : cut) {
+            parked.add(thread.thread());
+        }
+        // The pools first: a worker that takes a task after their queues were read is no longer idle below.
+        String pools = PoolQuiet.unquiet(threads.idlePoolWorkers());
+        if (pools != null) {
+            return pools;
+        }
+        for (Thread thread : threads.live(Thread.currentThread())) {
+            if (!parked.contains(thread)) {
+                return "thread " + thread.getName() + " started running while the others stopped";
+            }
+        }
+        return null;
     }
 
     /** Names every thread that kept the checkpoint waiting, where it was and what it held. */
@@ -158,8 +207,11 @@ public final class CheckpointCoordinator {
             if (where != null) {
                 reasons.add("thread " + thread.getName() + " could not stop at a capturable point: " + where);
             } else {
-                reasons.add("thread " + thread.getName() + " did not reach a poll (it is blocked, or in code that is "
-                        + "not instrumented): " + whereIs(thread.getStackTrace()) + heldLocks(thread));
+                StackTraceElement[] stack = thread.getStackTrace();
+                String forkJoin = StackInspector.forkJoinWork(stack);
+                reasons.add("thread " + thread.getName() + (forkJoin != null ? " " + forkJoin + ": "
+                        : " did not reach a poll (it is blocked, or in code that is not instrumented): ")
+                        + whereIs(stack) + heldLocks(thread));
             }
         }
         if (reasons.isEmpty()) {

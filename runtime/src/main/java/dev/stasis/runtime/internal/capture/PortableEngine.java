@@ -4,6 +4,7 @@ import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -116,6 +117,7 @@ public final class PortableEngine implements Engine {
         slot.mode = ThreadSlot.Mode.UNWINDING;
         slot.remaining = verdict.frames();
         slot.expectedKeys = verdict.keys();
+        slot.poolTask = verdict.poolTask();
         slot.unwound.clear();
         slot.quiesce = current;
         return true;
@@ -174,7 +176,9 @@ public final class PortableEngine implements Engine {
         List<Frame> above = bottomFirst.subList(1, bottomFirst.size());
         setRewindList(slot, above);
         slot.mode = ThreadSlot.Mode.PARKED;
-        finished.parkWith(Thread.currentThread(), List.copyOf(bottomFirst));
+        PoolTask poolTask = slot.poolTask;
+        slot.poolTask = null;
+        finished.parkWith(Thread.currentThread(), List.copyOf(bottomFirst), poolTask);
         if (above.isEmpty()) {
             finishRewinding(slot);
         } else {
@@ -233,6 +237,16 @@ public final class PortableEngine implements Engine {
             starting.put(thread, List.copyOf(bottomFirst));
             rewindingThreads++;
             Stasis.setPending(true);
+        }
+    }
+
+    /** Undoes {@link #rewindOnStart} for a thread that will not start after all. */
+    public void cancelRewindOnStart(Thread thread) {
+        synchronized (pendingLock) {
+            if (starting.remove(thread) != null) {
+                rewindingThreads--;
+                refreshPending();
+            }
         }
     }
 

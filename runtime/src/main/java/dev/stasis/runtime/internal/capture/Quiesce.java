@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -66,14 +67,14 @@ final class Quiesce {
      * A thread at its bottom frame: publishes its frames and waits for the release. Returns at once when the
      * quiesce was abandoned meanwhile. The program's interrupts that arrive while it waits are kept for later.
      */
-    void parkWith(Thread thread, List<Frame> bottomFirst) {
+    void parkWith(Thread thread, List<Frame> bottomFirst, PoolTask poolTask) {
         synchronized (this) {
             unwinding.remove(thread);
             if (abandoned) {
                 notifyAll();
                 return;
             }
-            parked.put(thread, new ParkedThread(thread, bottomFirst));
+            parked.put(thread, new ParkedThread(thread, bottomFirst, poolTask));
             notifyAll();
         }
         awaitRelease();

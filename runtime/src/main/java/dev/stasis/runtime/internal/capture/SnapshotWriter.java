@@ -81,7 +81,8 @@ public final class SnapshotWriter {
         List<ThreadCapture> captured = new ArrayList<>();
         List<String> depths = new ArrayList<>();
         for (ParkedThread parked : threads) {
-            captured.add(ThreadCapture.of(parked.thread(), parked.thread() == main, parked.bottomFirst()));
+            captured.add(ThreadCapture.of(parked.thread(), parked.thread() == main, parked.bottomFirst(),
+                    parked.poolTask()));
             depths.add(parked.thread().getName() + ":" + parked.bottomFirst().size());
         }
         SnapshotContent content = new SnapshotContent(statics, captured, resources);

@@ -2,6 +2,8 @@ package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.LockCalls;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import dev.stasis.runtime.internal.snapshot.executors.AsyncTaskAgain;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.lang.StackWalker.StackFrame;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -26,20 +28,20 @@ import java.util.stream.Collectors;
 final class StackInspector {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     private static final Set<String> ENGINE_CLASSES = Set.of(PortableEngine.class.getName(), StackInspector.class.getName());
+    private static final String FORK_JOIN_PREFIX = "java.util.concurrent.ForkJoin";
     private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
 
-    /** Capturable with {@code frames} instrumented frames, or blocked for the reason in {@code blocker}. */
     /**
      * Capturable with {@code frames} instrumented frames whose method keys, innermost first, are {@code keys}; or
-     * blocked for the reason in {@code blocker}.
+     * blocked for the reason in {@code blocker}. {@code poolTask}: for a pool worker, the task a resume runs again.
      */
-    record Verdict(int frames, List<String> keys, String blocker) {
+    record Verdict(int frames, List<String> keys, String blocker, PoolTask poolTask) {
         boolean capturable() {
             return blocker == null;
         }
 
         static Verdict blocked(StackTraceElement at, String reason) {
-            return new Verdict(0, List.of(), (at == null ? "" : "at " + describe(at) + ": ") + reason);
+            return new Verdict(0, List.of(), (at == null ? "" : "at " + describe(at) + ": ") + reason, null);
         }
     }
 
@@ -56,15 +58,28 @@ final class StackInspector {
         int applicationFrames = frames.size();
         // The thread's entry trampolines (Thread.run, the launcher) sit below the application: they are
         // never rewound, the thread re-enters its bottom application frame by itself.
-        while (applicationFrames > 0 && isJdk(frames.get(applicationFrames - 1).getClassName())) {
+        while (applicationFrames > 0 && isEntryFrame(frames.get(applicationFrames - 1).getClassName())) {
             applicationFrames--;
         }
         if (applicationFrames == 0) {
             return Verdict.blocked(null, "no application frame is on the stack");
         }
-        Verdict entry = checkEntry(frames, applicationFrames);
-        if (entry != null) {
-            return entry;
+        Verdict forkJoin = checkForkJoin(frames, applicationFrames);
+        if (forkJoin != null) {
+            return forkJoin;
+        }
+        PoolTask poolTask = null;
+        if (PoolWorkerEntry.isPoolWorker(frames, applicationFrames)) {
+            PoolWorkerEntry.Entry entry = PoolWorkerEntry.inspect(frames, applicationFrames);
+            if (entry.refusal() != null) {
+                return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), entry.refusal());
+            }
+            poolTask = entry.task();
+        } else {
+            Verdict entry = checkEntry(frames, applicationFrames);
+            if (entry != null) {
+                return entry;
+            }
         }
         for (int i = 0; i < applicationFrames; i++) {
             Verdict blocked = checkFrame(frames, i, applicationFrames);
@@ -81,13 +96,13 @@ final class StackInspector {
             keys.add(InstrumentedClasses.key(frame.getClassName().replace('.', '/'), frame.getMethodName(),
                     frame.getDescriptor()));
         }
-        return new Verdict(applicationFrames, keys, null);
+        return new Verdict(applicationFrames, keys, null, poolTask);
     }
 
     /**
      * A resume recreates a thread and starts it, so its bottom application frame must be what {@code Thread.run}
-     * calls (or the JVM, for {@code main}). Application code that a JDK caller runs in turn (a pool worker, a
-     * {@code FutureTask}) could not be entered again that way.
+     * calls (or the JVM, for {@code main}). Application code that another JDK caller runs in turn could not be
+     * entered again that way (pool workers are {@link PoolWorkerEntry}'s).
      */
     private static Verdict checkEntry(List<StackFrame> frames, int applicationFrames) {
         for (int i = applicationFrames; i < frames.size(); i++) {
@@ -96,10 +111,40 @@ final class StackInspector {
                 return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), "the thread runs "
                         + "application code under " + below.getClassName() + "." + below.getMethodName()
                         + ", which a resume could not enter again; this version captures threads whose application "
-                        + "code Thread.run calls directly");
+                        + "code Thread.run calls directly, and ThreadPoolExecutor workers");
             }
         }
         return null;
+    }
+
+    /**
+     * Fork/join work (a parallel stream, a {@code ForkJoinTask}, on a pool worker or in the thread that waits for
+     * it, which helps) is never captured: its JDK frames hold the split of the work. Said as such, since the
+     * checkpoint then waits for the pool to become quiescent.
+     */
+    private static Verdict checkForkJoin(List<StackFrame> frames, int applicationFrames) {
+        for (StackFrame frame : frames) {
+            if (frame.getClassName().startsWith(FORK_JOIN_PREFIX)) {
+                return Verdict.blocked(frames.get(Math.min(applicationFrames, frames.size()) - 1).toStackTraceElement(),
+                        "the thread " + forkJoinWork(frame.getClassName() + "." + frame.getMethodName()));
+            }
+        }
+        return null;
+    }
+
+    /** What a thread whose stack holds fork/join frames is doing, or null: for a thread that never reached a poll. */
+    static String forkJoinWork(StackTraceElement[] stack) {
+        for (StackTraceElement element : stack) {
+            if (element.getClassName().startsWith(FORK_JOIN_PREFIX)) {
+                return forkJoinWork(element.getClassName() + "." + element.getMethodName());
+            }
+        }
+        return null;
+    }
+
+    private static String forkJoinWork(String method) {
+        return "runs ForkJoinPool work (" + method + ": a parallel stream or a fork/join task), which is never "
+                + "captured; a checkpoint waits until the pool is quiescent";
     }
 
     private Verdict checkFrame(List<StackFrame> frames, int index, int applicationFrames) {
@@ -241,6 +286,11 @@ final class StackInspector {
 
     private static boolean isStasisFrame(StackFrame frame) {
         return frame.getClassName().startsWith("dev.stasis.rt.") || ENGINE_CLASSES.contains(frame.getClassName());
+    }
+
+    /** Below the application: the JDK's frames, and Stasis's stand-in for a resumed async task (a forwarder). */
+    private static boolean isEntryFrame(String className) {
+        return isJdk(className) || className.equals(AsyncTaskAgain.class.getName());
     }
 
     static boolean isJdk(String className) {

@@ -1,6 +1,7 @@
 package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Frame;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,6 +26,8 @@ final class ThreadSlot {
     /** While rewinding: the frames still to enter, bottom first. */
     final Deque<Frame> rewind = new ArrayDeque<>();
     int rewindDepth;
+    /** While unwinding: for a pool worker, the task a resume runs again (from the claim's stack walk), else null. */
+    PoolTask poolTask;
     /** The quiesce this thread is unwinding for. */
     Quiesce quiesce;
     /** While ending: what to run instead of the entered method. */

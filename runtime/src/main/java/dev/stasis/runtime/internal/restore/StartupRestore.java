@@ -92,7 +92,7 @@ public final class StartupRestore {
         lifecycle.registerAgain(content.resources());
         // Before main resumes (it will rewind), as jdk.crac runs afterRestore before checkpointRestore returns.
         afterRestoreFailures = lifecycle.afterRestore();
-        resumeThreads(content);
+        resumeThreads(id, content);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int frames = content.threads().stream().mapToInt(thread -> thread.frames().size()).sum();
         err.println("stasis: resumed from snapshot " + id + " (taken " + Instant.ofEpochMilli(manifest.createdAtMillis())
@@ -160,7 +160,7 @@ public final class StartupRestore {
      * entry when {@code main} had returned, and starts every other captured thread, which rewinds from its own
      * entry. They start after {@code afterRestore}, as they were all stopped while the resources were told.
      */
-    private void resumeThreads(SnapshotContent content) {
+    private void resumeThreads(String id, SnapshotContent content) {
         for (ThreadLocalValue value : content.threadLocals()) {
             ThreadLocalMaps.put(value.thread(), value.key(), value.value());
         }
@@ -172,8 +172,10 @@ public final class StartupRestore {
             Thread.currentThread().setName(EndedMainThread.NAME);
             engine.endCurrentThreadOnEntry(new EndedMainThread());
         }
+        // Pools first: a recreated thread that submits work must find the tasks that were running on their workers.
+        new PoolResumption(engine, err).start(id, content);
         for (ThreadCapture thread : content.threads()) {
-            if (!thread.main()) {
+            if (!thread.main() && !thread.poolWorker()) {
                 engine.rewindOnStart(thread.thread(), thread.frames());
                 thread.thread().start();
             }

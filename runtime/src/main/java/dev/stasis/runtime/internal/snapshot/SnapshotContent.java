@@ -1,5 +1,6 @@
 package dev.stasis.runtime.internal.snapshot;
 
+import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
 import dev.stasis.runtime.internal.snapshot.threads.ThreadLocalValue;
 import java.util.List;
 
@@ -15,18 +16,22 @@ import java.util.List;
  *                     graph reaches (format 5); not given to a write, which reads them from the threads
  * @param listeners    after a read, the server sockets found in the graph, in the order they were read, still
  *                     unbound (a resume binds or closes them); not written, since they are part of the graph
+ * @param pools        after a read, the {@code ThreadPoolExecutor}s found in the graph, without workers (a resume
+ *                     starts them); not written, since they are part of the graph
  */
 public record SnapshotContent(List<ClassStatics> statics, List<ThreadCapture> threads, List<Object> resources,
-                              List<ThreadLocalValue> threadLocals, List<ListeningSocket> listeners) {
+                              List<ThreadLocalValue> threadLocals, List<ListeningSocket> listeners,
+                              List<RestoredPool> pools) {
     public SnapshotContent {
         resources = List.copyOf(resources);
         threadLocals = List.copyOf(threadLocals);
         listeners = List.copyOf(listeners);
+        pools = List.copyOf(pools);
     }
 
     /** What a checkpoint writes. */
     public SnapshotContent(List<ClassStatics> statics, List<ThreadCapture> threads, List<Object> resources) {
-        this(statics, threads, resources, List.of(), List.of());
+        this(statics, threads, resources, List.of(), List.of(), List.of());
     }
 
     /** Content with no {@code org.crac} resources. */

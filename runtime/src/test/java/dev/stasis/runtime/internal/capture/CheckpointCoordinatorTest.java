@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CheckpointCoordinatorTest {
     private static final Duration GENEROUS = Duration.ofSeconds(20);
     private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration LOCK_QUERY_TIMEOUT = Duration.ofSeconds(3);
 
     @RegisterExtension
     final InstalledEngine installed = InstalledEngine.withProtocolProgram();
@@ -155,7 +156,9 @@ class CheckpointCoordinatorTest {
     void times_out_while_the_thread_holds_a_reentrant_lock() throws Exception {
         Thread program = start("app-main", ProtocolProgram::lockLoop);
 
-        assertThatThrownBy(() -> coordinator.capture(program, SHORT, CheckpointCoordinatorTest::framesOfOneThread))
+        // Not SHORT: the lock check's first query searches the heap for owned synchronizers, which on a loaded
+        // machine can take longer than 300 ms, and the timeout would then find no verdict to report yet.
+        assertThatThrownBy(() -> coordinator.capture(program, LOCK_QUERY_TIMEOUT, CheckpointCoordinatorTest::framesOfOneThread))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("holds the java.util.concurrent lock java.util.concurrent.locks.ReentrantLock@");
 
@@ -238,14 +241,17 @@ class CheckpointCoordinatorTest {
     void captures_every_application_thread_at_one_cut_and_each_runs_on_to_the_uninterrupted_result() throws Exception {
         ProtocolProgram.n = 100_000;
         CountDownLatch allStarted = new CountDownLatch(3);
-        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(500, () -> { });
+        CompletableFuture<List<ParkedThread>> cut = checkpointOnceAtStep(1, () -> { });
         IntConsumer checkpointing = ProtocolProgram.onStep;
         ProtocolProgram.onStep = i -> {
             if (i == 1) {
-                allStarted.countDown(); // no thread runs ahead and ends before the others are running
+                allStarted.countDown();
                 awaitQuietly(allStarted);
+                checkpointing.accept(i); // the first one here asks for the checkpoint
+                // No thread runs on before the checkpoint is pending: 100 000 steps take a compiled thread
+                // a millisecond, so one could end before the request, and the cut would rightly miss it.
+                awaitPendingOr(cut);
             }
-            checkpointing.accept(i);
         };
 
         List<Thread> programs = List.of(start("app-a", ProtocolProgram::main), start("app-b", ProtocolProgram::main),

@@ -56,7 +56,7 @@ class QuiesceTest {
         assertThat(quiesce.claim(a)).isTrue();
         quiesce.abandon();
 
-        quiesce.parkWith(a, List.of()); // returns at once: nothing releases it
+        quiesce.parkWith(a, List.of(), null); // returns at once: nothing releases it
 
         assertThat(quiesce.isParked(a)).isFalse();
         assertThat(quiesce.isUnwinding(a)).isFalse();
@@ -65,7 +65,7 @@ class QuiesceTest {
     /** Claims for {@code thread} and parks on its behalf on a helper thread, as the engine does at the bottom frame. */
     private Thread parkInBackground(Thread thread) throws InterruptedException {
         assertThat(quiesce.claim(thread)).isTrue();
-        Thread parker = new Thread(() -> quiesce.parkWith(thread, List.of()), "parker-" + thread.getName());
+        Thread parker = new Thread(() -> quiesce.parkWith(thread, List.of(), null), "parker-" + thread.getName());
         parker.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!quiesce.isParked(thread) && System.nanoTime() < deadline) {

@@ -168,12 +168,13 @@ class SnapshotFileIntegrityTest {
     @Test
     void a_newer_format_version_asks_for_a_newer_agent() throws IOException {
         byte[] bytes = Files.readAllBytes(validSnapshot());
-        ByteBuffer.wrap(bytes).putInt(8, 7);
+        ByteBuffer.wrap(bytes).putInt(8, Manifest.FORMAT_VERSION + 1);
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
                 .isInstanceOf(SnapshotFormatException.class)
-                .hasMessage("snapshot " + file + " was written by a newer Stasis (format 7), this agent reads up to " + Manifest.FORMAT_VERSION + ": use a newer agent")
+                .hasMessage("snapshot " + file + " was written by a newer Stasis (format " + (Manifest.FORMAT_VERSION + 1)
+                        + "), this agent reads up to " + Manifest.FORMAT_VERSION + ": use a newer agent")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }
 
@@ -277,7 +278,7 @@ class SnapshotFileIntegrityTest {
         Path file = copyWith(bytes);
 
         assertThatThrownBy(() -> SnapshotCodec.readManifest(file))
-                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format 6; no"
+                .hasMessage("snapshot " + file + " has format 1, which this agent no longer reads (it reads format " + Manifest.FORMAT_VERSION + "; no"
                         + " release wrote format 1): start fresh with restore=never")
                 .satisfies(e -> assertThat(((SnapshotFormatException) e).kind()).isEqualTo(SnapshotFormatException.Kind.UNSUPPORTED));
     }

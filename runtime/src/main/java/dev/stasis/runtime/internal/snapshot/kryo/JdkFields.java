@@ -25,6 +25,15 @@ final class JdkFields {
         }
     }
 
+    /** A JDK class that is not public, by its binary name. */
+    static Class<?> jdkClass(String name) {
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("this JDK has no " + name, e);
+        }
+    }
+
     static Method method(Class<?> owner, String name) {
         try {
             Method m = owner.getDeclaredMethod(name);

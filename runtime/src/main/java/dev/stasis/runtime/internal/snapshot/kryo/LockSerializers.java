@@ -40,23 +40,15 @@ final class LockSerializers {
     }
 
     static void register(Kryo kryo) {
-        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantLock$Sync"), new FairnessSync("ReentrantLock",
+        kryo.addDefaultSerializer(JdkFields.jdkClass(LOCKS + "ReentrantLock$Sync"), new FairnessSync("ReentrantLock",
                 SyncAccess.REENTRANT_SYNC, ReentrantLock::new));
-        kryo.addDefaultSerializer(jdkClass(LOCKS + "ReentrantReadWriteLock$Sync"), new FairnessSync("ReentrantReadWriteLock",
+        kryo.addDefaultSerializer(JdkFields.jdkClass(LOCKS + "ReentrantReadWriteLock$Sync"), new FairnessSync("ReentrantReadWriteLock",
                 SyncAccess.READ_WRITE_SYNC, ReentrantReadWriteLock::new));
         kryo.addDefaultSerializer(AbstractQueuedSynchronizer.ConditionObject.class, new ConditionSerializer());
         kryo.addDefaultSerializer(AbstractQueuedLongSynchronizer.ConditionObject.class, new ConditionSerializer());
         kryo.addDefaultSerializer(StampedLock.class, new StampedLockSerializer());
         for (String view : new String[] {"ReadLockView", "WriteLockView", "ReadWriteLockView"}) {
-            kryo.addDefaultSerializer(jdkClass(LOCKS + "StampedLock$" + view), new StampedViewSerializer());
-        }
-    }
-
-    private static Class<?> jdkClass(String name) {
-        try {
-            return Class.forName(name, false, null);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("this JDK has no " + name, e);
+            kryo.addDefaultSerializer(JdkFields.jdkClass(LOCKS + "StampedLock$" + view), new StampedViewSerializer());
         }
     }
 
@@ -110,10 +102,10 @@ final class LockSerializers {
         static final Lazy<Field> INT_CONDITION_OWNER = new Lazy<>(AbstractQueuedSynchronizer.ConditionObject.class, "this$0");
         static final Lazy<Field> LONG_CONDITION_OWNER = new Lazy<>(AbstractQueuedLongSynchronizer.ConditionObject.class, "this$0");
         static final Lazy<Field> STAMPED_STATE = new Lazy<>(StampedLock.class, "state");
-        static final Lazy<Field> STAMPED_VIEW_OWNER_READ = new Lazy<>(jdkClass(LOCKS + "StampedLock$ReadLockView"), "this$0");
-        static final Lazy<Field> STAMPED_VIEW_OWNER_WRITE = new Lazy<>(jdkClass(LOCKS + "StampedLock$WriteLockView"), "this$0");
+        static final Lazy<Field> STAMPED_VIEW_OWNER_READ = new Lazy<>(JdkFields.jdkClass(LOCKS + "StampedLock$ReadLockView"), "this$0");
+        static final Lazy<Field> STAMPED_VIEW_OWNER_WRITE = new Lazy<>(JdkFields.jdkClass(LOCKS + "StampedLock$WriteLockView"), "this$0");
         static final Lazy<Field> STAMPED_VIEW_OWNER_READ_WRITE =
-                new Lazy<>(jdkClass(LOCKS + "StampedLock$ReadWriteLockView"), "this$0");
+                new Lazy<>(JdkFields.jdkClass(LOCKS + "StampedLock$ReadWriteLockView"), "this$0");
     }
 
     /** A private field or no-argument method, made accessible on first use. */

@@ -9,6 +9,7 @@ import dev.stasis.rt.Frame;
 import dev.stasis.runtime.internal.snapshot.ClassStatics;
 import dev.stasis.runtime.internal.snapshot.SnapshotContent;
 import dev.stasis.runtime.internal.snapshot.ThreadCapture;
+import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -67,7 +68,8 @@ final class RootSerializers {
                 resources.add(resource);
             }
             return new SnapshotContent(List.copyOf(statics), List.copyOf(threads), resources,
-                    ThreadLocalsSection.read(kryo, input), ReadListeners.all(kryo));
+                    ThreadLocalsSection.read(kryo, input), ReadListeners.all(kryo),
+                    ExecutorSerializers.restoredPools(kryo));
         }
     }
 
@@ -116,6 +118,7 @@ final class RootSerializers {
                 for (Frame frame : thread.frames()) {
                     kryo.writeObject(output, frame);
                 }
+                kryo.writeObjectOrNull(output, thread.poolTask(), PoolTask.class);
             } catch (CapturePathException e) {
                 e.root("thread " + thread.name());
                 throw e;
@@ -135,7 +138,8 @@ final class RootSerializers {
             for (int i = 0; i < count; i++) {
                 frames.add(kryo.readObject(input, Frame.class));
             }
-            return new ThreadCapture(name, main, (Thread) thread, frames);
+            PoolTask poolTask = kryo.readObjectOrNull(input, PoolTask.class);
+            return new ThreadCapture(name, main, (Thread) thread, frames, poolTask);
         }
     }
 }

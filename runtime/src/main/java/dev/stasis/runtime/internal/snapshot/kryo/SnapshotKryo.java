@@ -52,6 +52,12 @@ final class SnapshotKryo extends Kryo {
         });
     }
 
+    /** The field configuration the default serializer uses for {@code type}, for serializers built on it. */
+    static FieldSerializer.FieldSerializerConfig fieldConfig(Kryo kryo, Class<?> type) {
+        SnapshotKryo snapshotKryo = (SnapshotKryo) kryo;
+        return isJdkClass(type) ? snapshotKryo.jdkFields : snapshotKryo.applicationFields;
+    }
+
     /** How this read reopens the open files of the snapshot. */
     static FileReopening files(Kryo kryo) {
         return ((SnapshotKryo) kryo).files;

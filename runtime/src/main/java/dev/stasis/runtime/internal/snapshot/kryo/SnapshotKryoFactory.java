@@ -121,6 +121,7 @@ public final class SnapshotKryoFactory {
         kryo.addDefaultSerializer(RandomAccessFile.class, new OpenFileSerializer.RandomAccessFiles());
         kryo.addDefaultSerializer(FileChannel.class, new FileChannelSerializer());
         LockSerializers.register(kryo);
+        ExecutorSerializers.register(kryo);
 
         kryo.addDefaultSerializer(Thread.class, new ThreadSerializer(MainThread::find));
         refuse(kryo, ThreadGroup.class, "thread groups belong to the running JVM");

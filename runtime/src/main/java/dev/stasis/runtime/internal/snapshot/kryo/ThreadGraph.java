@@ -16,6 +16,7 @@ import java.util.Set;
 final class ThreadGraph {
     private Thread main;
     private final Set<Thread> captured = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Thread> poolWorkers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Thread> written = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Thread> writtenInOrder = new ArrayList<>();
 
@@ -31,7 +32,7 @@ final class ThreadGraph {
     /** Before anything is written: the threads this snapshot captures. */
     void begin(List<ThreadCapture> threads) {
         for (ThreadCapture thread : threads) {
-            captured.add(thread.thread());
+            (thread.poolWorker() ? poolWorkers : captured).add(thread.thread());
             if (thread.main()) {
                 main = thread.thread();
             }
@@ -44,6 +45,11 @@ final class ThreadGraph {
 
     boolean isCaptured(Thread thread) {
         return captured.contains(thread);
+    }
+
+    /** A captured pool worker: its task resumes on a new worker of the recreated pool, the thread is not recreated. */
+    boolean isPoolWorker(Thread thread) {
+        return poolWorkers.contains(thread);
     }
 
     void written(Thread thread) {

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * uncaught-exception handler, the {@code Runnable} it runs, and whether it was not started yet, captured
  * running, or ended. Every reference to it in the graph then reads back as one recreated thread; a resume
  * starts the captured ones. The JVM's main thread is written as a mark and read as the main thread of the
- * JVM that reads. A running thread that this snapshot does not capture (the JDK's, Stasis's) is refused.
+ * JVM that reads. A captured pool worker reads back ended: its task resumes on a new worker of the recreated
+ * pool. A running thread that this snapshot does not capture (the JDK's, Stasis's, an idle pool worker) is
+ * refused.
  */
 final class ThreadSerializer extends Serializer<Thread> {
     private static final byte MAIN = 0;
@@ -50,7 +52,7 @@ final class ThreadSerializer extends Serializer<Thread> {
         output.writeVarInt(thread.getPriority(), true);
         graph.written(thread);
         kryo.writeClassAndObject(output, JdkThreadFields.ownHandler(thread));
-        kryo.writeClassAndObject(output, JdkThreadFields.task(thread));
+        kryo.writeClassAndObject(output, graph.isPoolWorker(thread) ? null : JdkThreadFields.task(thread));
         for (Field field : ownFields(thread.getClass())) {
             kryo.writeClassAndObject(output, get(field, thread));
         }
@@ -59,6 +61,9 @@ final class ThreadSerializer extends Serializer<Thread> {
     private static byte kindOf(ThreadGraph graph, Thread thread) {
         if (graph.isCaptured(thread)) {
             return CAPTURED;
+        }
+        if (graph.isPoolWorker(thread)) {
+            return ENDED; // its task goes on on a worker of the recreated pool, as another thread
         }
         Thread.State state = thread.getState();
         if (state == Thread.State.NEW) {

@@ -1,0 +1,89 @@
+package dev.stasis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Fork/join work is never captured half done: a checkpoint waits until the pool is quiescent. Rounds of
+ * parallel streams (on the common pool, or on a {@code ForkJoinPool} the program holds, which is saved and
+ * made again) checkpointed every 100 ms and killed at random moments end with the uninterrupted result, no
+ * checkpoint failing; a parallel stream that runs longer than {@code timeout=} makes the CLI's checkpoint fail
+ * saying the checkpoint waits for the pool, and the program finishes unharmed.
+ */
+class ForkJoinQuiescenceIT {
+    private static final int KILLS = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(1_000, 1_500);
+
+    @TempDir
+    Path work;
+
+    @ParameterizedTest(name = "{0} pool")
+    @ValueSource(strings = {"common", "custom"})
+    void checkpoints_between_parallel_rounds_resume_to_the_uninterrupted_result(String pool) {
+        long seed = Long.getLong("stasis.forkjoin.seed", System.nanoTime());
+        Random random = new Random(seed);
+        Path snapshotDir = work.resolve("snapshots");
+        SnapshotDirectory snapshots = new SnapshotDirectory(snapshotDir);
+        JvmCommand command = JvmCommand.of(Samples.PARALLEL_SUMS, pool, "200", "20000000", "10000000")
+                .withAgent("dir=" + snapshotDir + ",interval=100ms");
+        String reference = UninterruptedRuns.resultOf(command);
+        String settings = pool + " pool, seed " + seed + " (repeat with -Dstasis.forkjoin.seed=" + seed + ")";
+        List<String> kills = new ArrayList<>();
+        for (int i = 1; i <= KILLS; i++) {
+            String name = "attempt-" + i;
+            boolean resumes = snapshots.newestSnapshotId().isPresent();
+            try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
+                String when = KILL_MOMENT.await(jvm, resumes, () -> jvm.await(() -> snapshots.newestSnapshotId()
+                        .isPresent(), "a first snapshot", START_TIMEOUT), "its first snapshot", random);
+                if (!jvm.isAlive()) {
+                    fail("%s ended before it was killed (%s); %s%n%s", name, when, settings, jvm.describe());
+                }
+                jvm.killHard();
+                assertThat(jvm.stderr()).as("%s: no checkpoint may fail; %s%n%s", name, settings, jvm.describe())
+                        .doesNotContain("checkpoint failed");
+                kills.add(name + " " + when);
+            }
+        }
+        try (ForkedJvm last = ForkedJvm.run(command, work, "final", RUN_TIMEOUT)) {
+            String context = settings + "\nkills: " + kills + "\n" + last.describe();
+            assertThat(last.exitCode()).as(context).isZero();
+            assertThat(last.stderr()).as(context).contains(RandomKillMoment.RESUMED).doesNotContain("checkpoint failed");
+            assertThat(last.stdoutLines()).as(context).contains(reference);
+        }
+        assertThat(snapshots.broken()).as(settings).isEmpty();
+    }
+
+    @Test
+    void a_parallel_stream_longer_than_the_timeout_fails_the_checkpoint_saying_it_waits_for_the_pool() {
+        Path snapshots = work.resolve("snapshots");
+        // One round of 5 billion numbers: several seconds of parallel work, longer than timeout=2s.
+        JvmCommand command = JvmCommand.of(Samples.PARALLEL_SUMS, "common", "1", "5000000000", "1000")
+                .withAgent("dir=" + snapshots + ",timeout=2s");
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, "long-round")) {
+            jvm.awaitLine(line -> line.equals("round 0"), "the first round", START_TIMEOUT);
+            AgentCli.Result checkpoint = AgentCli.checkpoint(jvm, work);
+            boolean stillInRound = jvm.isAlive() && jvm.stdoutLines().stream().noneMatch(l -> l.startsWith("RESULT"));
+
+            assertThat(stillInRound).as("the round ran through the attempt (else this test proves nothing)\n"
+                    + jvm.describe()).isTrue();
+            assertThat(checkpoint.exitCode()).as(checkpoint.describe()).isNotZero();
+            assertThat(checkpoint.stderr()).as(checkpoint.describe()).contains("ForkJoinPool work")
+                    .contains("a checkpoint waits until the pool is quiescent");
+            assertThat(new SnapshotDirectory(snapshots).newestSnapshotId()).as("no snapshot written").isEmpty();
+            assertThat(jvm.awaitExit(RUN_TIMEOUT)).as(jvm.describe()).isZero();
+            assertThat(SampleOutput.resultOf(jvm)).startsWith("RESULT total ");
+        }
+    }
+}
