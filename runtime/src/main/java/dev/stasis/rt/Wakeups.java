@@ -30,8 +30,11 @@ public final class Wakeups {
         BLOCKED.remove(Thread.currentThread());
     }
 
-    /** Called once a checkpoint is pending: wakes every registered thread. */
-    static void wakeAll() {
+    /**
+     * Called once a checkpoint is pending: wakes every registered thread. The engine calls it again once the
+     * checkpoint can take threads, for one woken while it could not yet.
+     */
+    public static void wakeAll() {
         for (Runnable wake : BLOCKED.values()) {
             wake.run();
         }

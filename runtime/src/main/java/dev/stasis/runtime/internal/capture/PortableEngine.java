@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.capture;
 import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
+import dev.stasis.rt.Wakeups;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
 import dev.stasis.runtime.internal.snapshot.executors.PoolTask;
 import java.util.ArrayList;
@@ -282,17 +283,34 @@ public final class PortableEngine implements Engine {
         return true;
     }
 
-    /** Asks every application thread to unwind at its next capturable poll. One quiesce at a time. */
+    /**
+     * Asks every application thread to unwind at its next capturable poll. One quiesce at a time.
+     *
+     * <p>The flag is raised before the quiesce is published. While {@link Stasis#setPending} runs, a thread can
+     * read the flag raised at one poll and still lowered at the next, or in a caller it returns to: the new target
+     * of the call site is visible before the compiled code that folded the old one is deoptimised, which happens
+     * only by the time the call returns (seen on JDK 25, not on 17). A poll that found the quiesce then could
+     * claim, and a compiled caller still reading the old value would take the unwound callee's dummy result for a
+     * real one. Until the quiesce is published every poll declines. Blocked threads woken while the flag went up
+     * are woken again, so none waits a slice for having polled too early.
+     */
     Quiesce request(ApplicationThreads threads) {
+        Quiesce created;
         synchronized (pendingLock) {
             if (quiesce != null) {
                 throw new IllegalStateException("stasis: a capture is already in progress");
             }
-            Quiesce created = new Quiesce(threads);
-            quiesce = created;
+            created = new Quiesce(threads);
             Stasis.setPending(true);
-            return created;
+            quiesce = created;
         }
+        Wakeups.wakeAll();
+        return created;
+    }
+
+    /** Whether a checkpoint has been requested and every poll now sees it (its flag is fully raised). */
+    boolean isRequested() {
+        return quiesce != null;
     }
 
     /** Withdraws the quiesce (before its threads are released), so no poll sees it any more. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
+import dev.stasis.rt.Wakeups;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +115,21 @@ class PortableEngineTest {
             quiesce.awaitChange(10);
         }
         throw new AssertionError("thread " + thread.getName() + " did not park");
+    }
+
+    @Test
+    void a_checkpoint_takes_threads_only_once_its_flag_is_fully_raised_and_wakes_blocked_threads_again_then() {
+        List<Boolean> requestedAtEachWake = new ArrayList<>();
+        // Wakes run inside the raise (the flag is visible to some code, not yet to compiled polls) and after it.
+        Wakeups.register(() -> requestedAtEachWake.add(engine.isRequested()));
+        try {
+            Quiesce quiesce = engine.request(ApplicationThreads.matching(thread -> false));
+            engine.withdraw(quiesce);
+        } finally {
+            Wakeups.unregister();
+        }
+
+        assertThat(requestedAtEachWake).containsExactly(false, true);
     }
 
     @Test
