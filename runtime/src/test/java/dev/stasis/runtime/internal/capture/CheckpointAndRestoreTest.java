@@ -66,7 +66,7 @@ class CheckpointAndRestoreTest {
                         written.completeExceptionally(e);
                     }
                 }, "stasis-test-checkpointer").start();
-                while (!Stasis.isPending() && !written.isDone()) {
+                while (!engine.isRequested() && !written.isDone()) { // requested, not just seen pending here
                     Thread.onSpinWait();
                 }
             }

@@ -162,7 +162,7 @@ class CheckpointUnderFaultsTest {
                 }
             }, "stasis-test-checkpointer").start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Stasis.isPending() && !checkpoint.isDone() && System.nanoTime() < deadline) {
+            while (!engine.isRequested() && !checkpoint.isDone() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
         };
