@@ -54,7 +54,7 @@ final class ThreadSerializer extends Serializer<Thread> {
         kryo.writeClassAndObject(output, JdkThreadFields.ownHandler(thread));
         kryo.writeClassAndObject(output, graph.isPoolWorker(thread) ? null : JdkThreadFields.task(thread));
         for (Field field : ownFields(thread.getClass())) {
-            kryo.writeClassAndObject(output, get(field, thread));
+            kryo.writeClassAndObject(output, JdkFields.read(field, thread));
         }
     }
 
@@ -139,14 +139,6 @@ final class ThreadSerializer extends Serializer<Thread> {
             }
         }
         return fields;
-    }
-
-    private static Object get(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new KryoException("cannot read " + field, e);
-        }
     }
 
     private static void set(Field field, Object owner, Object value) {
