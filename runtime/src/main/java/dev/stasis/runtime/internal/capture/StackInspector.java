@@ -33,11 +33,10 @@ final class StackInspector {
     private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
     private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
     private static final String PLATFORM_ENTRIES = "this version captures threads whose application code Thread.run "
-            + "calls directly, and ThreadPoolExecutor workers";
+            + "calls directly, ThreadPoolExecutor workers and tasks of a thread-per-task executor";
     private static final String VIRTUAL_ENTRIES = "this version captures virtual threads whose application code the "
-            + "thread runs directly (Thread.ofVirtual().start, Thread.startVirtualThread, a virtual thread factory), "
-            + "not tasks an executor runs on them (such as newVirtualThreadPerTaskExecutor): a checkpoint waits until "
-            + "such a task ends";
+            + "thread runs directly (Thread.ofVirtual().start, Thread.startVirtualThread, a virtual thread factory) "
+            + "or as a task of a thread-per-task executor (newVirtualThreadPerTaskExecutor)";
 
     /**
      * Capturable with {@code frames} instrumented frames whose method keys, innermost first, are {@code keys}; or
@@ -109,13 +108,21 @@ final class StackInspector {
 
     /**
      * A resume recreates a thread and starts it, so its bottom application frame must be what {@code Thread.run}
-     * calls (or the JVM, for {@code main}), or for a virtual thread what {@code VirtualThread.run} calls. Application
-     * code that another JDK caller runs in turn could not be entered again that way (pool workers are
-     * {@link PoolWorkerEntry}'s).
+     * calls (or the JVM, for {@code main}), or for a virtual thread what {@code VirtualThread.run} calls, or what a
+     * thread-per-task executor's task calls ({@link PerTaskExecutorEntry}). Application code that another JDK
+     * caller runs in turn could not be entered again that way (pool workers are {@link PoolWorkerEntry}'s).
      */
     private static Verdict checkEntry(List<StackFrame> frames, int applicationFrames) {
         boolean virtual = VirtualThreads.isVirtual(Thread.currentThread());
-        for (int i = applicationFrames; i < frames.size(); i++) {
+        int threadEntry = applicationFrames;
+        PerTaskExecutorEntry.Entry perTask = PerTaskExecutorEntry.inspect(frames, applicationFrames);
+        if (perTask != null) {
+            if (perTask.refusal() != null) {
+                return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), perTask.refusal());
+            }
+            threadEntry = perTask.threadEntry();
+        }
+        for (int i = threadEntry; i < frames.size(); i++) {
             StackFrame below = frames.get(i);
             if (!isThreadEntry(below.getClassName(), virtual)) {
                 return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), "the thread runs "

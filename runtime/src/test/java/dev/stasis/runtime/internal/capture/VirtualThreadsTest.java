@@ -10,10 +10,10 @@ import dev.stasis.runtime.CheckpointException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Virtual threads (JDK 21 and later) are application threads like platform ones: found through the JDK's thread
- * containers, stopped at the same cut, captured only outside synchronized blocks and locks, and refused with the
- * reason where a resume could not enter their code again. Runs on the JDK 25 pass of this module's tests; on JDK 17
+ * containers, stopped at the same cut, captured only outside synchronized blocks and locks, also as tasks of a
+ * thread-per-task executor, and refused with the reason where a resume could not enter their code again. Runs on the JDK 25 pass of this module's tests; on JDK 17
  * there are none.
  */
 class VirtualThreadsTest {
@@ -187,22 +187,53 @@ class VirtualThreadsTest {
     }
 
     @Test
-    void a_task_of_a_virtual_thread_per_task_executor_is_refused_with_the_reason() throws Exception {
+    void a_task_of_a_virtual_thread_per_task_executor_is_captured_under_the_executor_frames_and_runs_on() throws Exception {
         assumeTrue(jdkHasVirtualThreads(), "virtual threads exist on JDK 21 and later");
         ProtocolProgram.n = 1000;
+        List<CompletableFuture<List<ParkedThread>>> cuts = new ArrayList<>();
+        ProtocolProgram.onStep = i -> {
+            if (i == 500) {
+                cuts.add(checkpointFromOutside(Thread.currentThread()));
+            }
+        };
         ExecutorService executor = virtualThreadPerTaskExecutor("vt-test-task-");
         try {
-            executor.submit((Callable<Void>) () -> {
-                while (!ProtocolProgram.stop) {
-                    ProtocolProgram.main(); // polls, but under the executor's JDK frames
-                }
-                return null;
-            });
+            // A method reference: its proxy is hidden, so ProtocolProgram.main is the bottom application frame, under
+            // submit(Runnable)'s RunnableAdapter, FutureTask.run and ThreadBoundFuture.run.
+            Future<?> done = executor.submit((Runnable) ProtocolProgram::main);
+
+            assertThat(done.get(20, TimeUnit.SECONDS)).isNull();
+            assertThat(ProtocolProgram.result).isEqualTo(ProtocolProgram.sumOfSquaresBelow(1000));
+            List<ParkedThread> parked = cuts.get(0).get(10, TimeUnit.SECONDS);
+            assertThat(parked).hasSize(1);
+            assertThat(parked.get(0).thread().getName()).isEqualTo("vt-test-task-0");
+            assertThat(parked.get(0).bottomFirst()).extracting(Frame::toString)
+                    .containsExactly(ProtocolProgram.MAIN + " @1", ProtocolProgram.SUM + " @1");
+        } finally {
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Stasis.isPending()).isFalse();
+    }
+
+    @Test
+    void a_per_task_executor_task_cancelled_while_it_runs_is_waited_for_with_the_reason() throws Exception {
+        assumeTrue(jdkHasVirtualThreads(), "virtual threads exist on JDK 21 and later");
+        ProtocolProgram.n = 1000;
+        ExecutorService executor = virtualThreadPerTaskExecutor("vt-test-cancelled-");
+        try {
+            // Runs until stopped; cancel(false) once it runs marks its future cancelled and lets it run on.
+            CountDownLatch running = new CountDownLatch(1);
+            ProtocolProgram.onStep = i -> running.countDown();
+            Future<?> task = executor.submit((Runnable) ProtocolProgram::blockLoop);
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            task.cancel(false);
 
             assertThatThrownBy(() -> coordinator.capture(null, LOCK_TIMEOUT, List::copyOf))
                     .isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("the thread runs application code under java.util.concurrent.")
-                    .hasMessageContaining("not tasks an executor runs on them (such as newVirtualThreadPerTaskExecutor)");
+                    .hasMessageContaining("thread vt-test-cancelled-0 could not stop at a capturable point")
+                    .hasMessageContaining("was cancelled while it runs, so running it again would not reach the "
+                            + "application; a checkpoint waits until it ends");
         } finally {
             ProtocolProgram.stop = true;
             executor.shutdown();

@@ -9,10 +9,18 @@ import dev.stasis.runtime.internal.snapshot.threads.JdkThreadFields;
 import dev.stasis.runtime.internal.snapshot.threads.ThreadLocalMaps;
 import dev.stasis.runtime.internal.snapshot.threads.ThreadLocalValue;
 import dev.stasis.runtime.internal.snapshot.threads.VirtualThreadFields;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +156,96 @@ class VirtualThreadSnapshotTest {
             task.end.countDown();
             captured.join();
         }
+    }
+
+    /** A task that waits until released; recreated, it returns {@code answer} instead (set by the test). */
+    static final class WaitingTask implements Callable<String> {
+        CountDownLatch started;
+        CountDownLatch end;
+        String answer = "original";
+        boolean recreated;
+
+        @Override
+        public String call() throws InterruptedException {
+            if (recreated) {
+                return answer + " on " + Thread.currentThread().getName();
+            }
+            started.countDown();
+            end.await();
+            return "released";
+        }
+    }
+
+    @Test
+    void a_per_task_executor_comes_back_holding_its_recreated_threads_whose_futures_complete() throws Exception {
+        ExecutorService executor = (ExecutorService)
+                Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        WaitingTask task = new WaitingTask();
+        task.started = new CountDownLatch(1);
+        task.end = new CountDownLatch(1);
+        Future<String> future = executor.submit(task);
+        task.started.await();
+        Thread running = threadsOf(executor).get(0);
+        try {
+            Frame frame = new Frame("a/Main.run()V", 1, 0, 0, 0, 0, 2);
+            frame.refs[0] = executor;
+            frame.refs[1] = future;
+            SnapshotContent content = new SnapshotContent(List.of(), List.of(new ThreadCapture("main", true, new Thread("main"),
+                    List.of(frame)), new ThreadCapture(running.getName(), false, running, List.of(
+                    new Frame("a/Task.call()V", 1, 0, 0, 0, 0, 0)))));
+
+            SnapshotContent back = Snapshots.read(Snapshots.write(dir.resolve("s.stasis"), content));
+
+            Object[] refs = back.threads().get(0).frames().get(0).refs;
+            ExecutorService readExecutor = (ExecutorService) refs[0];
+            @SuppressWarnings("unchecked")
+            Future<String> readFuture = (Future<String>) refs[1];
+            Thread recreated = back.threads().get(1).thread();
+            assertThat(readExecutor.getClass().getName()).isEqualTo("java.util.concurrent.ThreadPerTaskExecutor");
+            assertThat(readExecutor).isNotSameAs(executor);
+            assertThat(readExecutor.isShutdown()).isFalse();
+            assertThat(threadsOf(readExecutor)).containsExactly(recreated);
+            assertThat(VirtualThreadFields.isVirtual(recreated)).isTrue();
+            assertThat(recreated.getName()).isEqualTo(running.getName());
+            assertThat(readFuture.isDone()).isFalse();
+
+            // A resume starts the thread: it runs the same future's task again, which completes that future.
+            ((WaitingTask) taskOf(readFuture)).recreated = true;
+            recreated.start();
+            assertThat(readFuture.get(10, TimeUnit.SECONDS)).isEqualTo("original on "
+                    + running.getName());
+            readExecutor.shutdown();
+            assertThat(readExecutor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            task.end.countDown();
+            executor.shutdown();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void a_shut_down_per_task_executor_comes_back_shut_down_and_terminates_once_its_threads_end() throws Exception {
+        ExecutorService executor = (ExecutorService)
+                Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        executor.shutdown();
+
+        ExecutorService read = Snapshots.roundTripOne(dir, executor);
+
+        assertThat(read.isShutdown()).isTrue();
+        assertThat(read.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Thread> threadsOf(ExecutorService executor) throws Exception {
+        Field threads = executor.getClass().getDeclaredField("threads");
+        threads.setAccessible(true);
+        return new ArrayList<>((Set<Thread>) threads.get(executor));
+    }
+
+    private static Object taskOf(Future<?> future) throws Exception {
+        Field callable = FutureTask.class.getDeclaredField("callable");
+        callable.setAccessible(true);
+        return callable.get(future);
     }
 
     /** {@code Thread.ofVirtual().name(name).unstarted(task)}, by reflection: this code is compiled for Java 17. */

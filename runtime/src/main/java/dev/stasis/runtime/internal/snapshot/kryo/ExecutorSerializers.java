@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * written without the thread running it and the threads waiting for it, which belong to this JVM (they come back
  * captured or recreated, and wait again). {@code Executors}' wrappers ({@code newSingleThreadExecutor}) are
  * written as the pool they wrap. A {@code ForkJoinPool}, saved only while quiescent, is written as its
- * configuration, the common pool as a mark.
+ * configuration, the common pool as a mark. A thread-per-task executor (JDK 21+) is {@link PerTaskExecutorSerializer}'s.
  */
 final class ExecutorSerializers {
     private static final String DEFAULT_THREAD_FACTORY = "java.util.concurrent.Executors$DefaultThreadFactory";
@@ -56,6 +56,19 @@ final class ExecutorSerializers {
         kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
         kryo.addDefaultSerializer(ForkJoinPool.class, new ForkJoinPoolSerializer());
         kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
+        Class<?> perTask = optionalJdkClass(PerTaskExecutorSerializer.EXECUTOR);
+        if (perTask != null) {
+            kryo.addDefaultSerializer(perTask, new PerTaskExecutorSerializer());
+        }
+    }
+
+    /** A JDK class that only some JDKs have (JDK 21+), or null. */
+    private static Class<?> optionalJdkClass(String name) {
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
     }
 
     /** The pools read so far in this graph, in the order they were read. */
