@@ -11,10 +11,14 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A crawler on 64 virtual threads (the virtual threads sample: each sleeps for its page as for a slow server, then
- * digests it, records it in a synchronized ledger and adds to a lock-guarded total; main waits in {@code join}) runs
+ * A crawler on virtual threads (the virtual threads sample: fetching a page sleeps for it as for a slow server, then
+ * digests it, records it in a synchronized ledger and adds to a lock-guarded total), either on 64 virtual threads that
+ * main waits for in {@code join}, or one virtual thread per page from {@code newVirtualThreadPerTaskExecutor()}, 64 at
+ * a time, main waiting for their futures, runs
  * on JDK 25, is checkpointed every 100-200 ms and killed with {@code kill -9} at random moments, relaunched each
  * time. Most checkpoints find the virtual threads asleep, some digesting; every one must succeed. The job ends with
  * the result of an uninterrupted run: every page fetched exactly once, the same digest and byte total.
@@ -34,8 +38,9 @@ class VirtualThreadResumeIT {
     @TempDir
     Path work;
 
-    @Test
-    void killed_at_random_moments_on_jdk_25_and_resumed_it_ends_with_the_uninterrupted_result() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"threads", "executor"})
+    void killed_at_random_moments_on_jdk_25_and_resumed_it_ends_with_the_uninterrupted_result(String mode) {
         String jdk25 = TestEnvironment.jdk25();
         assumeTrue(jdk25 != null, "Temurin 25 is not installed at the path given by stasis.jdk25.java");
         long seed = Long.getLong("stasis.virtual.seed", System.nanoTime());
@@ -43,11 +48,11 @@ class VirtualThreadResumeIT {
         int intervalMillis = 100 + random.nextInt(101);
         Path snapshotDir = work.resolve("snapshots");
         SnapshotDirectory snapshots = new SnapshotDirectory(snapshotDir);
-        JvmCommand command = JvmCommand.of(Samples.VIRTUAL_FETCH, THREADS, PAGES, ROUNDS).withJava(jdk25)
+        JvmCommand command = JvmCommand.of(Samples.VIRTUAL_FETCH, mode, THREADS, PAGES, ROUNDS).withJava(jdk25)
                 .withAgent("dir=" + snapshotDir + ",interval=" + intervalMillis + "ms");
         String reference = UninterruptedRuns.resultOf(command);
         assertThat(reference).as("the uninterrupted run").endsWith("each fetched once true");
-        String settings = "seed " + seed + " (repeat with -Dstasis.virtual.seed=" + seed + "), interval "
+        String settings = mode + ", seed " + seed + " (repeat with -Dstasis.virtual.seed=" + seed + "), interval "
                 + intervalMillis + " ms";
 
         List<String> kills = new ArrayList<>();
@@ -76,7 +81,7 @@ class VirtualThreadResumeIT {
         assumeTrue(jdk25 != null, "Temurin 25 is not installed at the path given by stasis.jdk25.java");
         Path snapshotDir = work.resolve("snapshots");
         SnapshotDirectory snapshots = new SnapshotDirectory(snapshotDir);
-        JvmCommand on25 = JvmCommand.of(Samples.VIRTUAL_FETCH, THREADS, PAGES, ROUNDS).withJava(jdk25)
+        JvmCommand on25 = JvmCommand.of(Samples.VIRTUAL_FETCH, "threads", THREADS, PAGES, ROUNDS).withJava(jdk25)
                 .withAgent("dir=" + snapshotDir + ",interval=150ms");
         String reference = UninterruptedRuns.resultOf(on25);
         try (ForkedJvm first = ForkedJvm.start(on25, work, "on-25")) {
