@@ -164,6 +164,13 @@ class BlockingCallPassTest {
         assertThat(originalCalls(close)).as("kept for an application's own close()")
                 .containsExactly("java/util/concurrent/ExecutorService.close", "java/util/concurrent/ExecutorService.isTerminated");
         assertThat(result.skippedMethods()).isEmpty();
+        String key = "gen/Closing.close(Ljava/util/concurrent/ExecutorService;)Ljava/lang/String;";
+        FrameLayouts.Method layout = new FrameLayouts(ClassBytesSource.fromLoader(getClass().getClassLoader()))
+                .of(generated, key);
+        assertThat(layout.points()).as("points of close").hasSize(result.instrumentedMethods().get(key));
+        assertThat(layout.points().get(1).locals()).as("the loop's locals: receiver and the close's memory")
+                .filteredOn(value -> value.name().startsWith("(stasis local")).extracting(FrameLayouts.Value::type)
+                .containsExactly("java.util.concurrent.ExecutorService", "boolean[]");
 
         Method closeGiven = GeneratedClasses.define(result.bytes()).getMethod("close", ExecutorService.class);
         ExecutorService pool = Executors.newSingleThreadExecutor();
