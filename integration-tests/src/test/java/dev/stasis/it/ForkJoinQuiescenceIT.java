@@ -1,7 +1,6 @@
 package dev.stasis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,19 +41,8 @@ class ForkJoinQuiescenceIT {
         String settings = pool + " pool, seed " + seed + " (repeat with -Dstasis.forkjoin.seed=" + seed + ")";
         List<String> kills = new ArrayList<>();
         for (int i = 1; i <= KILLS; i++) {
-            String name = "attempt-" + i;
-            boolean resumes = snapshots.newestSnapshotId().isPresent();
-            try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
-                String when = KILL_MOMENT.await(jvm, resumes, () -> jvm.await(() -> snapshots.newestSnapshotId()
-                        .isPresent(), "a first snapshot", START_TIMEOUT), "its first snapshot", random);
-                if (!jvm.isAlive()) {
-                    fail("%s ended before it was killed (%s); %s%n%s", name, when, settings, jvm.describe());
-                }
-                jvm.killHard();
-                assertThat(jvm.stderr()).as("%s: no checkpoint may fail; %s%n%s", name, settings, jvm.describe())
-                        .doesNotContain("checkpoint failed");
-                kills.add(name + " " + when);
-            }
+            kills.add(KILL_MOMENT.killOneAttempt(command, work, snapshots, random, "attempt-" + i, settings,
+                    "checkpoint failed"));
         }
         try (ForkedJvm last = ForkedJvm.run(command, work, "final", RUN_TIMEOUT)) {
             String context = settings + "\nkills: " + kills + "\n" + last.describe();

@@ -1,14 +1,12 @@
 package dev.stasis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +33,6 @@ class PoolResumeIT {
     /** The scheduled sample's one-shot task: due after several kills and resumes. */
     private static final String DELAY_MILLIS = "6000";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(60);
     private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(1_200, 1_500);
     private static final String RESUMED = RandomKillMoment.RESUMED;
 
@@ -71,7 +68,8 @@ class PoolResumeIT {
 
         List<String> kills = new ArrayList<>();
         for (int i = 1; i <= KILLS; i++) {
-            kills.add(killOneAttempt(command, snapshots, random, String.format("attempt-%02d", i), settings));
+            kills.add(KILL_MOMENT.killOneAttempt(command, work, snapshots, random, String.format("attempt-%02d", i),
+                    settings, "checkpoint failed", "ERROR"));
         }
         try (ForkedJvm last = ForkedJvm.run(command, work, "final", RUN_TIMEOUT)) {
             String context = settings + "\nkills: " + kills + "\n" + last.describe();
@@ -84,26 +82,4 @@ class PoolResumeIT {
         System.out.println("pools: " + KILLS + " kills " + kills + ", result identical; " + settings);
     }
 
-    /** Launches the job and kills it at a random moment: after its first snapshot, or after it resumed. */
-    private String killOneAttempt(JvmCommand command, SnapshotDirectory snapshots, Random random, String name,
-                                  String settings) {
-        Optional<String> before = snapshots.newestSnapshotId();
-        try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
-            String when = KILL_MOMENT.await(jvm, before.isPresent(),
-                    () -> jvm.await(() -> snapshots.newestSnapshotId().isPresent(), "a first snapshot", WAIT_TIMEOUT),
-                    "its first snapshot", random);
-            if (!jvm.isAlive()) {
-                fail("%s ended before it was killed (%s): the job is too short for %d kills; %s%n%s", name, when,
-                        KILLS, settings, jvm.describe());
-            }
-            jvm.killHard();
-            assertThat(jvm.stderr()).as("%s: no checkpoint may fail; %s%n%s", name, settings, jvm.describe())
-                    .doesNotContain("checkpoint failed").doesNotContain("ERROR");
-            if (before.isPresent() && jvm.stderr().contains(RESUMED)) {
-                assertThat(jvm.stderr()).as("%s resumed the newest snapshot; %s%n%s", name, settings, jvm.describe())
-                        .contains(RESUMED + before.get() + " ");
-            }
-            return name + " " + when;
-        }
-    }
 }

@@ -1,6 +1,11 @@
 package dev.stasis.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -41,6 +46,36 @@ final class RandomKillMoment {
         }
         jvm.await(() -> jvm.stderr().contains(RESUMED), "the resume", WAIT_TIMEOUT);
         return sleepUpTo(maxRunMillis, random) + " ms after resuming";
+    }
+
+    /**
+     * Launches {@code command} and kills it at a random moment ({@link #await}): once it has a first snapshot, or
+     * after it resumed. Fails if it ended first (the program is too short for the test's kills), if its stderr
+     * holds one of {@code forbidden} (e.g. a failed checkpoint), or if it resumed another snapshot than the newest.
+     * Returns the attempt's name and when it was killed.
+     */
+    String killOneAttempt(JvmCommand command, Path work, SnapshotDirectory snapshots, Random random, String name,
+                          String settings, String... forbidden) {
+        Optional<String> before = snapshots.newestSnapshotId();
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, name)) {
+            String when = await(jvm, before.isPresent(),
+                    () -> jvm.await(() -> snapshots.newestSnapshotId().isPresent(), "a first snapshot", WAIT_TIMEOUT),
+                    "its first snapshot", random);
+            if (!jvm.isAlive()) {
+                fail("%s ended before it was killed (%s): the program is too short for the test's kills; %s%n%s", name,
+                        when, settings, jvm.describe());
+            }
+            jvm.killHard();
+            for (String text : forbidden) {
+                assertThat(jvm.stderr()).as("%s: no \"%s\" on stderr; %s%n%s", name, text, settings, jvm.describe())
+                        .doesNotContain(text);
+            }
+            if (before.isPresent() && jvm.stderr().contains(RESUMED)) {
+                assertThat(jvm.stderr()).as("%s resumed the newest snapshot; %s%n%s", name, settings, jvm.describe())
+                        .contains(RESUMED + before.get() + " ");
+            }
+            return name + " " + when;
+        }
     }
 
     private static long sleepUpTo(long bound, Random random) {

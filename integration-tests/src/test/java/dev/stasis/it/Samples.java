@@ -24,6 +24,7 @@ final class Samples {
     static final String POOL_JOB = "dev.stasis.samples.pools.PoolJob";
     static final String PARALLEL_SUMS = "dev.stasis.samples.pools.ParallelSums";
     static final String SCHEDULED_TICKS = "dev.stasis.samples.pools.ScheduledTicks";
+    static final String VIRTUAL_FETCH = "dev.stasis.samples.virtualthreads.VirtualFetch";
 
     /** Several seconds: long enough for a few CLI calls in one run. Shared so the reference runs once. */
     static final String JOB_STEPS = "24000000";

@@ -266,6 +266,46 @@ public final class BlockingCalls {
         }
     }
 
+    /** The first step of {@code ExecutorService.close()}: {@code shutdown()} once; what its wait remembers. */
+    public static boolean[] beginClose(ExecutorService executor) {
+        return ExecutorClose.begin(executor);
+    }
+
+    /**
+     * The wait of {@code ExecutorService.close()} (see {@link ExecutorClose}) until the executor has terminated.
+     * The program's first interrupt calls {@code shutdownNow()}, noted in {@code interrupted[0]}, and the wait goes
+     * on; the interrupt status is set again when it returns its result, not when it returns {@link #NOT_YET}:
+     * the array in the caller's frame remembers it. An interrupt that arrives while the thread is captured (parked
+     * after a {@code NOT_YET} until the checkpoint is written) stays set, so the next call takes it as one that
+     * came during the wait, as the JDK's close() would; a snapshot holds no interrupt status, so a run relaunched
+     * from that snapshot never sees it (one the wait took before the capture is in {@code interrupted[0]}).
+     * A {@code ForkJoinPool} gets its own {@code close()}, which is no safepoint.
+     */
+    public static Object close(ExecutorService executor, boolean[] interrupted) {
+        if (executor instanceof ForkJoinPool) {
+            ExecutorClose.closeForkJoinPool((ForkJoinPool) executor);
+            return null;
+        }
+        try {
+            while (true) {
+                try {
+                    Object result = run(new ExecutorClose.Termination(executor));
+                    if (result != NOT_YET && interrupted[0]) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return result;
+                } catch (InterruptedException programs) { // ours never gets here: run() returns NOT_YET for it
+                    if (!interrupted[0]) {
+                        executor.shutdownNow();
+                        interrupted[0] = true;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw Rethrow.<RuntimeException>unchecked(e);
+        }
+    }
+
     public static Object exchange(Exchanger<Object> exchanger, Object value) throws InterruptedException {
         return complete(new Exchange(exchanger, value));
     }

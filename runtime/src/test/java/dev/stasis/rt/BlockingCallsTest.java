@@ -239,6 +239,7 @@ class BlockingCallsTest {
                 }),
                 named("CompletableFuture.get", () -> new OnCompletableFuture()),
                 named("ExecutorService.awaitTermination", () -> new OnExecutor()),
+                named("ExecutorService.close", () -> new OnClosing()),
                 named("ExecutorService.invokeAll", () -> new OnInvokeAll() {
                     @Override
                     public Object call() throws Exception {
@@ -813,6 +814,56 @@ class BlockingCallsTest {
         @Override
         public String completed() {
             return "true | terminated true";
+        }
+    }
+
+    /**
+     * A pool whose one task runs until released, whatever interrupts it, closed as the rewritten {@code close()}
+     * does: {@code beginClose} (its {@code shutdown()}) once, then the wait. The program's interrupt does not end
+     * the wait (it calls {@code shutdownNow()}, which this task ignores), and is set again when it returns.
+     */
+    private static final class OnClosing implements Blocked {
+        private final CountDownLatch finish = new CountDownLatch(1);
+        private final ExecutorService executor = Executors.newSingleThreadExecutor();
+        private final boolean[] closing;
+
+        OnClosing() {
+            executor.execute(() -> {
+                while (true) {
+                    try {
+                        finish.await();
+                        return;
+                    } catch (InterruptedException ignored) {
+                        // runs on until released, so that the close goes on waiting for it
+                    }
+                }
+            });
+            closing = BlockingCalls.beginClose(executor);
+        }
+
+        @Override
+        public Object call() {
+            return BlockingCalls.close(executor, closing);
+        }
+
+        @Override
+        public String state() {
+            return "shutdown " + executor.isShutdown() + ", terminated " + executor.isTerminated();
+        }
+
+        @Override
+        public void release() {
+            finish.countDown();
+        }
+
+        @Override
+        public String completed() {
+            return "null | shutdown true, terminated true";
+        }
+
+        @Override
+        public boolean interruptible() {
+            return false;
         }
     }
 

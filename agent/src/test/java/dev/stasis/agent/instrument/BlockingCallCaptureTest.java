@@ -7,11 +7,15 @@ import dev.stasis.rt.Stasis;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Exchanger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -43,8 +47,13 @@ class BlockingCallCaptureTest {
     private static final Duration PROMPTLY = Duration.ofSeconds(10);
 
     /** One target method, the object it blocks on, what lets it complete, and its result then. */
-    record Case(String method, Supplier<Object> primitive, Consumer<Object> release, String expected,
+    record Case(String target, String method, Supplier<Object> primitive, Consumer<Object> release, String expected,
                 Function<Object, String> state) {
+        /** A method of {@code BlockingTarget}. */
+        Case(String method, Supplier<Object> primitive, Consumer<Object> release, String expected,
+             Function<Object, String> state) {
+            this(TARGET, method, primitive, release, expected, state);
+        }
     }
 
     @BeforeEach
@@ -92,6 +101,7 @@ class BlockingCallCaptureTest {
                         future -> "done " + ((CompletableFuture<?>) future).isDone())),
                 of(new Case("awaitTermination", PausedPool::new, pool -> ((PausedPool) pool).finish.countDown(),
                         "terminated true", pool -> "terminated " + ((PausedPool) pool).isTerminated())),
+                closing(),
                 completion("takeCompleted"),
                 completion("pollCompleted"),
                 exchanger("exchange"),
@@ -115,7 +125,7 @@ class BlockingCallCaptureTest {
             throws Exception {
         Object primitive = blocking.primitive().get();
         set("primitive", primitive);
-        CompletableFuture<Object> firstRun = runInThread(blocking.method());
+        CompletableFuture<Object> firstRun = runInThread(blocking.target(), blocking.method());
         awaitBlocked(firstRun);
         String before = blocking.state().apply(primitive);
 
@@ -130,7 +140,7 @@ class BlockingCallCaptureTest {
 
         blocking.release().accept(primitive);
         Rewinding.ENGINE.rewindCaptured();
-        Object resumed = runInThread(blocking.method()).get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+        Object resumed = runInThread(blocking.target(), blocking.method()).get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(Rewinding.ENGINE.rewindFinished()).isTrue();
         assertThat(resumed).isEqualTo(blocking.expected());
@@ -141,7 +151,7 @@ class BlockingCallCaptureTest {
     void a_thread_captured_in_the_call_carries_on_in_place_and_completes_once_released(Case blocking) throws Exception {
         Object primitive = blocking.primitive().get();
         set("primitive", primitive);
-        CompletableFuture<Object> run = runInThread(blocking.method());
+        CompletableFuture<Object> run = runInThread(blocking.target(), blocking.method());
         awaitBlocked(run);
         String before = blocking.state().apply(primitive);
 
@@ -288,6 +298,32 @@ class BlockingCallCaptureTest {
                 phaser -> "phase " + ((Phaser) phaser).getPhase() + ", arrived " + ((Phaser) phaser).getArrivedParties()));
     }
 
+    /**
+     * {@code ExecutorService.close()} of a generated class (javac cannot call it for Java 17) on a JDK pool, whose
+     * {@code close()} is the JDK's (an application's subclass would keep its own call), and whose one task runs
+     * until released.
+     */
+    private static Arguments closing() {
+        return of(new Case("ClosingTarget", "close", () -> {
+            CountDownLatch finish = new CountDownLatch(1);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            pool.execute(() -> {
+                try {
+                    finish.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            RUNNING_TASKS.put(pool, finish);
+            return pool;
+        }, pool -> RUNNING_TASKS.remove(pool).countDown(), "closed, terminated",
+                pool -> "shutdown " + ((ExecutorService) pool).isShutdown() + ", terminated "
+                        + ((ExecutorService) pool).isTerminated()));
+    }
+
+    /** What lets the running task of a pool {@link #closing()} made end. */
+    private static final Map<Object, CountDownLatch> RUNNING_TASKS = new ConcurrentHashMap<>();
+
     private static Arguments joined(String method) {
         return of(new Case(method, JoinedThread::new, thread -> ((JoinedThread) thread).finish.countDown(), "joined",
                 thread -> ((Thread) thread).isAlive() ? "alive" : "ended"));
@@ -347,10 +383,14 @@ class BlockingCallCaptureTest {
     private static volatile Thread lastRunner;
 
     private static CompletableFuture<Object> runInThread(String method) {
+        return runInThread(TARGET, method);
+    }
+
+    private static CompletableFuture<Object> runInThread(String target, String method) {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         Thread runner = new Thread(() -> {
             try {
-                outcome.complete(Rewinding.instrumented(TARGET).getMethod(method).invoke(null));
+                outcome.complete(Rewinding.instrumented(target).getMethod(method).invoke(null));
             } catch (InvocationTargetException e) {
                 outcome.completeExceptionally(e.getCause());
             } catch (Throwable e) {

@@ -7,6 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -141,6 +145,46 @@ class BlockingCallPassTest {
             assertThat(join.invoke(null, sleeping, Duration.ofMillis(5))).isEqualTo(false);
             sleeping.interrupt();
         }
+    }
+
+    /**
+     * {@code ExecutorService.close()} (JDK 19 and later, the end of {@code try (var executor = ...)}) in a class javac
+     * cannot compile for Java 17: rewritten into {@code shutdown()} once and a resumable wait, it verifies and runs
+     * on JDK 17 as well, since the helpers do not call {@code close()}.
+     */
+    @Test
+    void close_becomes_a_shutdown_once_and_a_resumable_wait_and_runs_on_every_jdk() throws Exception {
+        byte[] generated = GeneratedClasses.closing("gen/Closing");
+        InstrumentationResult result = new Instrumenter(ClassBytesSource.fromLoader(getClass().getClassLoader()))
+                .instrument(generated);
+        InstrumentingLoader.verify(result.bytes(), getClass().getClassLoader());
+        MethodNode close = methods(result.bytes()).get("close");
+
+        assertThat(helperCalls(close)).containsExactly(CALLS + ".runsJdkCode", CALLS + ".beginClose", CALLS + ".close");
+        assertThat(originalCalls(close)).as("kept for an application's own close()")
+                .containsExactly("java/util/concurrent/ExecutorService.close", "java/util/concurrent/ExecutorService.isTerminated");
+        assertThat(result.skippedMethods()).isEmpty();
+        String key = "gen/Closing.close(Ljava/util/concurrent/ExecutorService;)Ljava/lang/String;";
+        FrameLayouts.Method layout = new FrameLayouts(ClassBytesSource.fromLoader(getClass().getClassLoader()))
+                .of(generated, key);
+        assertThat(layout.points()).as("points of close").hasSize(result.instrumentedMethods().get(key));
+        assertThat(layout.points().get(1).locals()).as("the loop's locals: receiver and the close's memory")
+                .filteredOn(value -> value.name().startsWith("(stasis local")).extracting(FrameLayouts.Value::type)
+                .containsExactly("java.util.concurrent.ExecutorService", "boolean[]");
+
+        Method closeGiven = GeneratedClasses.define(result.bytes()).getMethod("close", ExecutorService.class);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean queuedRan = new AtomicBoolean();
+        pool.execute(() -> {
+            started.countDown();
+            sleepQuietly(Duration.ofMillis(50));
+        });
+        pool.execute(() -> queuedRan.set(true));
+        started.await();
+
+        assertThat(closeGiven.invoke(null, pool)).as("waited until every task ran").isEqualTo("closed, terminated");
+        assertThat(queuedRan).isTrue();
     }
 
     private static void sleepQuietly(Duration duration) {

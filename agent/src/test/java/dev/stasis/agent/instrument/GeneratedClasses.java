@@ -125,6 +125,50 @@ final class GeneratedClasses {
         mv.visitEnd();
     }
 
+    /**
+     * A class compiled for Java 17 that calls {@code ExecutorService.close()} (JDK 19 and later), which javac
+     * refuses for that release: {@code public static String close(ExecutorService executor)} closes it and says
+     * whether it terminated, and {@code public static String close()} does the same with
+     * {@code (ExecutorService) BlockingTarget.primitive}, as the methods of {@code BlockingTarget} do. Rewritten,
+     * the call runs the runtime's helpers, so it runs on JDK 17 too.
+     */
+    static byte[] closing(String name) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS | ClassWriter.COMPUTE_FRAMES);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_FINAL, name, null,
+                "java/lang/Object", null);
+        MethodVisitor given = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "close",
+                "(Ljava/util/concurrent/ExecutorService;)Ljava/lang/String;", null, null);
+        given.visitCode();
+        closeAndTell(given);
+        MethodVisitor primitive = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "close",
+                "()Ljava/lang/String;", null, null);
+        primitive.visitCode();
+        primitive.visitFieldInsn(Opcodes.GETSTATIC, "dev/stasis/agent/instrument/targets/BlockingTarget", "primitive",
+                "Ljava/lang/Object;");
+        primitive.visitTypeInsn(Opcodes.CHECKCAST, "java/util/concurrent/ExecutorService");
+        primitive.visitVarInsn(Opcodes.ASTORE, 0);
+        closeAndTell(primitive);
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /** {@code executor.close(); return executor.isTerminated() ? "closed, terminated" : "closed, running";}, executor in local 0. */
+    private static void closeAndTell(MethodVisitor mv) {
+        Label running = new Label();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, "java/util/concurrent/ExecutorService", "close", "()V", true);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, "java/util/concurrent/ExecutorService", "isTerminated", "()Z", true);
+        mv.visitJumpInsn(Opcodes.IFEQ, running);
+        mv.visitLdcInsn("closed, terminated");
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitLabel(running);
+        mv.visitLdcInsn("closed, running");
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** Defines generated classes in a throw-away loader. */
     static Class<?> define(byte[] bytes) {
         return new ClassLoader(GeneratedClasses.class.getClassLoader()) {

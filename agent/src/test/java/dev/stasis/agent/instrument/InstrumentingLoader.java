@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 
@@ -17,6 +18,9 @@ import org.objectweb.asm.util.CheckClassAdapter;
  */
 final class InstrumentingLoader extends ClassLoader {
     static final String TARGETS = "dev.stasis.agent.instrument.targets.";
+    /** Targets javac cannot compile for Java 17, written with ASM instead of read from a class file. */
+    private static final Map<String, Supplier<byte[]>> GENERATED = Map.of(
+            TARGETS + "ClosingTarget", () -> GeneratedClasses.closing((TARGETS + "ClosingTarget").replace('.', '/')));
 
     private final Instrumenter instrumenter = new Instrumenter(ClassBytesSource.fromLoader(getParentLoader()));
     private final Map<String, Integer> instrumentedMethods = new ConcurrentHashMap<>();
@@ -38,7 +42,8 @@ final class InstrumentingLoader extends ClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
             if (loaded == null) {
-                byte[] original = readClass(getParent(), name);
+                Supplier<byte[]> generated = GENERATED.get(name);
+                byte[] original = generated != null ? generated.get() : readClass(getParent(), name);
                 InstrumentationResult result = instrumenter.instrument(original);
                 assertThat(result.bytes()).as("instrumented bytes of %s", name).isNotNull();
                 verify(result.bytes(), getParent());

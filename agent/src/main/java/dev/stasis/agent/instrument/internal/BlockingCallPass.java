@@ -39,7 +39,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * the original call: its code, if instrumented, has points of its own, which a helper frame below it would
  * make unreachable. {@code arriveAndAwaitAdvance()} is split into {@code arrive()} once, before the loop, and
  * a resumable wait for that phase; {@code invokeAll} into submitting every task once and a resumable wait for
- * their futures (the list of futures is in the frame, so a resumed thread waits for the same tasks). {@code LockSupport.park*} become the same calls of
+ * their futures (the list of futures is in the frame, so a resumed thread waits for the same tasks);
+ * {@code ExecutorService.close()} into {@code shutdown()} once and a resumable wait for termination (what that
+ * wait must remember, whether the program's interrupt made it call {@code shutdownNow()}, is in the frame too).
+ * {@code LockSupport.park*} become the same calls of
  * {@code dev.stasis.rt.ParkCall}, which returns early (a legal spurious return) for a pending checkpoint.
  * Runs before {@link ContinuationPass}, also for frame layouts.
  */
@@ -84,7 +87,12 @@ public final class BlockingCallPass {
         /** {@code arriveAndAwaitAdvance}: {@code arrive()}, then a wait for that phase. */
         ARRIVE("arrive", "I"),
         /** {@code invokeAll}: every task submitted, then a wait for their futures. */
-        SUBMIT_ALL("submitAll", "Ljava/util/List;");
+        SUBMIT_ALL("submitAll", "Ljava/util/List;"),
+        /**
+         * {@code ExecutorService.close()}: {@code shutdown()}, then a wait for termination; the array in the frame
+         * is where the wait remembers that the program's interrupt already made it call {@code shutdownNow()}.
+         */
+        BEGIN_CLOSE("beginClose", "[Z");
 
         final String method;
         final String resultDescriptor;
@@ -211,7 +219,10 @@ public final class BlockingCallPass {
             new Blocking(EXECUTOR, "invokeAll", "(Ljava/util/Collection;)Ljava/util/List;", "invokeAll", Timing.NONE,
                     false, First.SUBMIT_ALL),
             new Blocking(EXECUTOR, "invokeAll", "(Ljava/util/Collection;" + TIMEOUT + ")Ljava/util/List;", "invokeAll",
-                    Timing.TIMEOUT_UNIT, false, First.SUBMIT_ALL));
+                    Timing.TIMEOUT_UNIT, false, First.SUBMIT_ALL),
+            // JDK 19 and later, the end of try (var executor = ...) { }: a default method, overridden by the JDK's
+            // ThreadPerTaskExecutor (same steps) and ForkJoinPool (its own, which the helper calls as it is).
+            new Blocking(EXECUTOR, "close", "()V", "close", Timing.NONE, false, First.BEGIN_CLOSE));
 
     private BlockingCallPass() {
     }

@@ -69,6 +69,9 @@ public final class ApplicationThreads {
                 || name.startsWith("RMI ") || name.startsWith("JMX ")) {
             return false;
         }
+        if (VirtualThreads.isVirtual(thread)) {
+            return true; // the program's: they share one JDK group, and neither the JDK nor Stasis starts any
+        }
         ThreadGroup group = thread.getThreadGroup();
         if (group == null || !descendsFromMainGroup(group)) {
             return false; // terminated, or in "system" or one of its JDK subgroups (e.g. InnocuousThreadGroup)
@@ -95,6 +98,9 @@ public final class ApplicationThreads {
      * it, or a {@code ForkJoinPool} worker waiting for work (a worker running a task is application work).
      */
     static boolean isIdlePoolWorker(Thread thread) {
+        if (VirtualThreads.isVirtual(thread)) {
+            return false;
+        }
         Thread.State state = thread.getState();
         if (state != Thread.State.WAITING && state != Thread.State.TIMED_WAITING) {
             return false;
@@ -133,6 +139,11 @@ public final class ApplicationThreads {
                         && element.getMethodName().equals("awaitWork"));
     }
 
+    /**
+     * The platform threads of every group, then the virtual threads (no group lists those).
+     *
+     * @throws IllegalStateException if this JDK has virtual threads that cannot be listed
+     */
     private static List<Thread> liveThreads() {
         ThreadGroup root = Thread.currentThread().getThreadGroup();
         while (root.getParent() != null) {
@@ -140,6 +151,8 @@ public final class ApplicationThreads {
         }
         Thread[] threads = new Thread[root.activeCount() * 2 + 16];
         int count = root.enumerate(threads, true);
-        return Arrays.asList(threads).subList(0, count);
+        List<Thread> live = new ArrayList<>(Arrays.asList(threads).subList(0, count));
+        live.addAll(VirtualThreads.live());
+        return live;
     }
 }

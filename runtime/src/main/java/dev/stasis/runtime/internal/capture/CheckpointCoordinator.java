@@ -55,8 +55,7 @@ public final class CheckpointCoordinator {
                     + ": it would wait for itself to stop. Request checkpoints from another thread "
                     + "(JMX, interval=, the CLI).");
         }
-        refuseVirtualThreads();
-        if (threads.live(self).isEmpty()) {
+        if (liveApplicationThreads(self).isEmpty()) {
             throw new NothingToCheckpointException("cannot checkpoint: no application thread is running, so there is no "
                     + "program state left to save");
         }
@@ -85,7 +84,6 @@ public final class CheckpointCoordinator {
                 return null; // released below; the threads rewind and the next quiesce stops them again
             }
             long quiesceNanos = System.nanoTime() - requestedAt;
-            refuseVirtualThreads(); // again at the cut: one started meanwhile would run on under the writer
             refuseUntrackedLocks(cut);
             T result = action.run(cut);
             return new Captured<>(result, System.nanoTime() - requestedAt, quiesceNanos);
@@ -107,18 +105,12 @@ public final class CheckpointCoordinator {
         }
     }
 
-    private static void refuseVirtualThreads() throws CheckpointException {
-        List<String> virtual;
+    /** The live application threads, virtual ones included; refused if this JDK's virtual threads cannot be listed. */
+    private List<Thread> liveApplicationThreads(Thread self) throws CheckpointException {
         try {
-            virtual = VirtualThreads.live();
+            return threads.live(self);
         } catch (IllegalStateException e) {
             throw new CheckpointException("cannot checkpoint: " + e.getMessage() + "; the program runs on");
-        }
-        if (!virtual.isEmpty()) {
-            throw new CheckpointException("cannot checkpoint: virtual threads are running (" + String.join(", ",
-                    virtual.subList(0, Math.min(10, virtual.size()))) + (virtual.size() > 10 ? ", ..." : "")
-                    + "); this version captures platform threads only. Checkpoint when they have ended, or run "
-                    + "the work on platform threads. The program runs on.");
         }
     }
 

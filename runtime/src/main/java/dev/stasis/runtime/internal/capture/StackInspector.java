@@ -30,6 +30,12 @@ final class StackInspector {
     private static final Set<String> ENGINE_CLASSES = Set.of(PortableEngine.class.getName(), StackInspector.class.getName());
     private static final String FORK_JOIN_PREFIX = "java.util.concurrent.ForkJoin";
     private static final List<String> JDK_PREFIXES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    private static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
+    private static final String PLATFORM_ENTRIES = "this version captures threads whose application code Thread.run "
+            + "calls directly, ThreadPoolExecutor workers and tasks of a thread-per-task executor";
+    private static final String VIRTUAL_ENTRIES = "this version captures virtual threads whose application code the "
+            + "thread runs directly (Thread.ofVirtual().start, Thread.startVirtualThread, a virtual thread factory) "
+            + "or as a task of a thread-per-task executor (newVirtualThreadPerTaskExecutor)";
 
     /**
      * Capturable with {@code frames} instrumented frames whose method keys, innermost first, are {@code keys}; or
@@ -101,20 +107,34 @@ final class StackInspector {
 
     /**
      * A resume recreates a thread and starts it, so its bottom application frame must be what {@code Thread.run}
-     * calls (or the JVM, for {@code main}). Application code that another JDK caller runs in turn could not be
-     * entered again that way (pool workers are {@link PoolWorkerEntry}'s).
+     * calls (or the JVM, for {@code main}), or for a virtual thread what {@code VirtualThread.run} calls, or what a
+     * thread-per-task executor's task calls ({@link PerTaskExecutorEntry}). Application code that another JDK
+     * caller runs in turn could not be entered again that way (pool workers are {@link PoolWorkerEntry}'s).
      */
     private static Verdict checkEntry(List<StackFrame> frames, int applicationFrames) {
-        for (int i = applicationFrames; i < frames.size(); i++) {
+        boolean virtual = VirtualThreads.isVirtual(Thread.currentThread());
+        int threadEntry = applicationFrames;
+        PerTaskExecutorEntry.Entry perTask = PerTaskExecutorEntry.inspect(frames, applicationFrames);
+        if (perTask != null) {
+            if (perTask.refusal() != null) {
+                return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), perTask.refusal());
+            }
+            threadEntry = perTask.threadEntry();
+        }
+        for (int i = threadEntry; i < frames.size(); i++) {
             StackFrame below = frames.get(i);
-            if (!below.getClassName().equals(Thread.class.getName())) {
+            if (!isThreadEntry(below.getClassName(), virtual)) {
                 return Verdict.blocked(frames.get(applicationFrames - 1).toStackTraceElement(), "the thread runs "
                         + "application code under " + below.getClassName() + "." + below.getMethodName()
-                        + ", which a resume could not enter again; this version captures threads whose application "
-                        + "code Thread.run calls directly, and ThreadPoolExecutor workers");
+                        + ", which a resume could not enter again; " + (virtual ? VIRTUAL_ENTRIES : PLATFORM_ENTRIES));
             }
         }
         return null;
+    }
+
+    private static boolean isThreadEntry(String className, boolean virtual) {
+        return virtual ? className.equals(VIRTUAL_THREAD) || className.startsWith(VIRTUAL_THREAD + "$")
+                : className.equals(Thread.class.getName());
     }
 
     /**
@@ -218,6 +238,9 @@ final class StackInspector {
             return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
                     + identity(lock) + "; a thread is captured only when it holds no such lock");
         }
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            return checkVirtualThreadLocks();
+        }
         ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
         if (info == null) {
             return null;
@@ -242,6 +265,30 @@ final class StackInspector {
     /** {@code java.util.concurrent.locks.ReentrantLock@1b6d3586}, as {@code LockInfo} names it; never its toString. */
     private static String identity(Object lock) {
         return lock.getClass().getName() + '@' + Integer.toHexString(System.identityHashCode(lock));
+    }
+
+    /**
+     * No thread dump covers a virtual thread, so its monitors are read from its own live frames: each frame may hold
+     * one, and only if it is a {@code synchronized} method. Stasis's own frames (the poll) are not the program's.
+     */
+    private static Verdict checkVirtualThreadLocks() {
+        if (!LiveLocals.available()) {
+            return Verdict.blocked(null, "this JDK does not let Stasis read which monitors a virtual thread holds "
+                    + "(java.lang.LiveStackFrame), so it cannot tell whether it is inside a synchronized block");
+        }
+        for (LiveLocals.HeldMonitors held : LiveLocals.heldMonitors()) {
+            StackFrame frame = held.frame();
+            if (isStasisFrame(frame)) {
+                continue;
+            }
+            if (held.monitors().size() > 1 || !isSynchronizedMethod(frame)) {
+                Object monitor = held.monitors().get(held.monitors().size() - 1);
+                return Verdict.blocked(frame.toStackTraceElement(), "holds the monitor of "
+                        + monitor.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(monitor))
+                        + " (a synchronized block); a thread is captured only outside synchronized blocks");
+            }
+        }
+        return null;
     }
 
     /**

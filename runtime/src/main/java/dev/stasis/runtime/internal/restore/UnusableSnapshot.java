@@ -92,6 +92,7 @@ final class UnusableSnapshot {
             case NOT_AUTHENTIC -> "failed its authenticity check";
             case UNSUPPORTED -> "is in a format this agent does not read";
             case REFUSED -> "was refused";
+            case OTHER_JDK -> "needs another JDK";
         };
     }
 
@@ -110,6 +111,7 @@ final class UnusableSnapshot {
             case UNSUPPORTED -> "Resume it with the agent that wrote it.";
             case REFUSED -> "Every resume enforces these rules; if you do not know who wrote it, move it out of "
                     + directory + ".";
+            case OTHER_JDK -> "Resume it on a JDK that has what it needs, such as the one that took it.";
         };
     }
 

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import dev.stasis.runtime.internal.snapshot.SnapshotFormatException.Kind;
 import dev.stasis.runtime.internal.snapshot.kryo.BoundedInput;
 import dev.stasis.runtime.internal.snapshot.kryo.CapturePathException;
+import dev.stasis.runtime.internal.snapshot.kryo.OtherJdkException;
 import dev.stasis.runtime.internal.snapshot.kryo.RefusedReadException;
 import dev.stasis.runtime.internal.snapshot.files.FileReopening;
 import dev.stasis.runtime.internal.snapshot.kryo.SnapshotKryoFactory;
@@ -140,6 +141,11 @@ public final class SnapshotCodec {
             if (io != null) {
                 throw io;
             }
+            OtherJdkException otherJdk = causeOf(e, OtherJdkException.class);
+            if (otherJdk != null) {
+                throw SnapshotFormatException.of(Kind.OTHER_JDK, file, blocks.fileOffsetOf(input.total()),
+                        otherJdk.reason());
+            }
             RefusedReadException refused = refusal(e);
             if (refused != null) {
                 throw SnapshotFormatException.of(Kind.REFUSED, file, blocks.fileOffsetOf(input.total()),
@@ -159,6 +165,15 @@ public final class SnapshotCodec {
                     (blocks.rawBytes() - graphBytes) + " unexpected data bytes after the object graph");
         }
         return content;
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
     }
 
     private static RefusedReadException refusal(Throwable t) {

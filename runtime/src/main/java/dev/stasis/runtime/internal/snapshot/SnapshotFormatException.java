@@ -17,7 +17,9 @@ public final class SnapshotFormatException extends IOException {
          */
         NOT_AUTHENTIC,
         /** Intact and authentic, but the object graph breaks a rule (a class outside the manifest, a bound). */
-        REFUSED
+        REFUSED,
+        /** Intact, but taken on another JDK: it needs a JDK class this JVM lacks (a virtual thread on JDK 17). */
+        OTHER_JDK
     }
 
     private final transient Path file;

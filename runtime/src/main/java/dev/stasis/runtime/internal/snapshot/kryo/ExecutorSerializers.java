@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * written without the thread running it and the threads waiting for it, which belong to this JVM (they come back
  * captured or recreated, and wait again). {@code Executors}' wrappers ({@code newSingleThreadExecutor}) are
  * written as the pool they wrap. A {@code ForkJoinPool}, saved only while quiescent, is written as its
- * configuration, the common pool as a mark.
+ * configuration, the common pool as a mark. A thread-per-task executor (JDK 21+) is {@link PerTaskExecutorSerializer}'s.
  */
 final class ExecutorSerializers {
     private static final String DEFAULT_THREAD_FACTORY = "java.util.concurrent.Executors$DefaultThreadFactory";
@@ -56,6 +56,19 @@ final class ExecutorSerializers {
         kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
         kryo.addDefaultSerializer(ForkJoinPool.class, new ForkJoinPoolSerializer());
         kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
+        Class<?> perTask = optionalJdkClass(PerTaskExecutorSerializer.EXECUTOR);
+        if (perTask != null) {
+            kryo.addDefaultSerializer(perTask, new PerTaskExecutorSerializer());
+        }
+    }
+
+    /** A JDK class that only some JDKs have (JDK 21+), or null. */
+    private static Class<?> optionalJdkClass(String name) {
+        try {
+            return Class.forName(name, false, null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
     }
 
     /** The pools read so far in this graph, in the order they were read. */
@@ -127,7 +140,7 @@ final class ExecutorSerializers {
             if (!(queue instanceof BlockingQueue<?>)) {
                 throw new KryoException("a ThreadPoolExecutor's queue is " + queue);
             }
-            set(field(ThreadPoolExecutor.class, "workQueue"), pool, queue);
+            JdkFields.write(JdkFields.field(ThreadPoolExecutor.class, "workQueue"), pool, queue);
             pool.setThreadFactory(readFactory(kryo, input));
             Object handler = kryo.readClassAndObject(input);
             if (handler != null) {
@@ -147,8 +160,8 @@ final class ExecutorSerializers {
         static void writeFactory(Kryo kryo, Output output, ThreadFactory factory) {
             if (factory.getClass().getName().equals(DEFAULT_THREAD_FACTORY)) {
                 output.writeByte(DEFAULT_FACTORY);
-                output.writeString((String) get(field(factory.getClass(), "namePrefix"), factory));
-                output.writeVarInt(((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).get(), true);
+                output.writeString((String) JdkFields.read(JdkFields.field(factory.getClass(), "namePrefix"), factory));
+                output.writeVarInt(((AtomicInteger) JdkFields.read(JdkFields.field(factory.getClass(), "threadNumber"), factory)).get(), true);
             } else {
                 output.writeByte(OTHER_FACTORY);
                 kryo.writeClassAndObject(output, factory);
@@ -164,8 +177,8 @@ final class ExecutorSerializers {
                 throw new KryoException("unknown thread factory kind " + kind);
             }
             ThreadFactory factory = Executors.defaultThreadFactory();
-            set(field(factory.getClass(), "namePrefix"), factory, input.readString());
-            ((AtomicInteger) get(field(factory.getClass(), "threadNumber"), factory)).set(input.readVarInt(true));
+            JdkFields.write(JdkFields.field(factory.getClass(), "namePrefix"), factory, input.readString());
+            ((AtomicInteger) JdkFields.read(JdkFields.field(factory.getClass(), "threadNumber"), factory)).set(input.readVarInt(true));
             return factory;
         }
     }
@@ -243,18 +256,18 @@ final class ExecutorSerializers {
     static final class ScheduledTaskSerializers extends SerializerFactory.BaseSerializerFactory<Serializer<?>> {
         @Override
         public Serializer<?> newSerializer(Kryo kryo, Class type) {
-            Field time = field(JdkFields.jdkClass(SCHEDULED_TASK), "time");
+            Field time = JdkFields.field(JdkFields.jdkClass(SCHEDULED_TASK), "time");
             FieldSerializer<Object> serializer = new FieldSerializer<>(kryo, type, SnapshotKryo.fieldConfig(kryo, type)) {
                 @Override
                 public void write(Kryo kryo, Output output, Object task) {
                     super.write(kryo, output, task);
-                    output.writeLong(ScheduledTimes.onProgramClock((Long) get(time, task)));
+                    output.writeLong(ScheduledTimes.onProgramClock((Long) JdkFields.read(time, task)));
                 }
 
                 @Override
                 public Object read(Kryo kryo, Input input, Class<?> readType) {
                     Object task = super.read(kryo, input, readType);
-                    set(time, task, input.readLong());
+                    JdkFields.write(time, task, input.readLong());
                     return task;
                 }
             };
@@ -326,7 +339,7 @@ final class ExecutorSerializers {
     static final class DelegatedExecutorSerializer extends Serializer<ExecutorService> {
         @Override
         public void write(Kryo kryo, Output output, ExecutorService wrapper) {
-            kryo.writeClassAndObject(output, get(field(JdkFields.jdkClass(DELEGATED_EXECUTOR), "e"), wrapper));
+            kryo.writeClassAndObject(output, JdkFields.read(JdkFields.field(JdkFields.jdkClass(DELEGATED_EXECUTOR), "e"), wrapper));
         }
 
         @Override
@@ -341,26 +354,6 @@ final class ExecutorSerializers {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new KryoException("cannot wrap the restored pool in a " + type.getName() + " again: " + e, e);
             }
-        }
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        return JdkFields.field(owner, name);
-    }
-
-    private static Object get(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new KryoException("cannot read " + field, e);
-        }
-    }
-
-    private static void set(Field field, Object owner, Object value) {
-        try {
-            field.set(owner, value);
-        } catch (IllegalAccessException e) {
-            throw new KryoException("cannot set " + field, e);
         }
     }
 }

@@ -45,4 +45,22 @@ final class JdkFields {
                     + owner.getPackageName() + "=ALL-UNNAMED", e);
         }
     }
+
+    /** The value of {@code field} (made accessible) in {@code owner}. */
+    static Object read(Field field, Object owner) {
+        try {
+            return field.get(owner);
+        } catch (IllegalAccessException e) {
+            throw new KryoException("cannot read " + field, e);
+        }
+    }
+
+    /** Sets {@code field} (made accessible) in {@code owner}. */
+    static void write(Field field, Object owner, Object value) {
+        try {
+            field.set(owner, value);
+        } catch (IllegalAccessException e) {
+            throw new KryoException("cannot set " + field, e);
+        }
+    }
 }

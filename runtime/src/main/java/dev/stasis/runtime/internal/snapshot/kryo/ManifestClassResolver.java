@@ -1,7 +1,9 @@
 package dev.stasis.runtime.internal.snapshot.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import java.util.ArrayList;
@@ -80,5 +82,39 @@ public final class ManifestClassResolver extends DefaultClassResolver {
     protected Class getTypeByName(String className) {
         requireListed(className, "the data names class");
         return super.getTypeByName(className);
+    }
+
+    /**
+     * A JDK class this JVM lacks means the snapshot was taken on another JDK, not that the file is damaged: said
+     * as such (a virtual thread needs JDK 21 or later), and the snapshot is left alone for a JVM that can read it.
+     */
+    @Override
+    public Registration readClass(Input input) {
+        try {
+            return super.readClass(input);
+        } catch (KryoException e) {
+            String missing = missingJdkClass(e);
+            if (missing == null) {
+                throw e;
+            }
+            throw new OtherJdkException(otherJdkReason(missing));
+        }
+    }
+
+    static String otherJdkReason(String missing) {
+        return "the data needs JDK class " + missing + ", which this JVM (Java " + System.getProperty("java.version")
+                + ") does not have" + (missing.equals("java.lang.VirtualThread")
+                ? ": the snapshot holds virtual threads; resume it on JDK 21 or later"
+                : ": resume it on the JDK that took it");
+    }
+
+    private static String missingJdkClass(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClassNotFoundException && cause.getMessage() != null
+                    && (cause.getMessage().startsWith("java.") || cause.getMessage().startsWith("jdk."))) {
+                return cause.getMessage();
+            }
+        }
+        return null;
     }
 }

@@ -36,16 +36,16 @@ final class SecureRandomSerializer extends Serializer<SecureRandom> {
         output.writeString(random.getAlgorithm());
         output.writeString(random.getProvider().getName());
         writeParameters(output, random.getParameters());
-        Object engine = get(spiField(), random);
-        byte[] seededState = engine.getClass().getName().equals(SHA1PRNG_SPI) ? (byte[]) get(sha1Field("state"), engine) : null;
+        Object engine = JdkFields.read(spiField(), random);
+        byte[] seededState = engine.getClass().getName().equals(SHA1PRNG_SPI) ? (byte[]) JdkFields.read(sha1Field("state"), engine) : null;
         output.writeBoolean(seededState != null);
         if (seededState != null) {
             // the program is parked while a checkpoint writes, so neither the engine nor the gaussian cache changes
             writeBytes(output, seededState);
-            writeBytes(output, (byte[]) get(sha1Field("remainder"), engine));
-            output.writeInt((Integer) get(sha1Field("remCount"), engine));
-            output.writeDouble((Double) get(gaussian(), random));
-            output.writeBoolean((Boolean) get(haveGaussian(), random));
+            writeBytes(output, (byte[]) JdkFields.read(sha1Field("remainder"), engine));
+            output.writeInt((Integer) JdkFields.read(sha1Field("remCount"), engine));
+            output.writeDouble((Double) JdkFields.read(gaussian(), random));
+            output.writeBoolean((Boolean) JdkFields.read(haveGaussian(), random));
         }
     }
 
@@ -64,7 +64,7 @@ final class SecureRandomSerializer extends Serializer<SecureRandom> {
                     + " (java.security), or start fresh with restore=never", e);
         }
         if (input.readBoolean()) {
-            Object engine = get(spiField(), random);
+            Object engine = JdkFields.read(spiField(), random);
             set(sha1Field("state"), engine, readBytes(input));
             set(sha1Field("remainder"), engine, readBytes(input));
             set(sha1Field("remCount"), engine, input.readInt());
@@ -149,14 +149,6 @@ final class SecureRandomSerializer extends Serializer<SecureRandom> {
             haveNextNextGaussian = JdkFields.field(Random.class, "haveNextNextGaussian");
         }
         return haveNextNextGaussian;
-    }
-
-    private static Object get(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new KryoException("cannot read " + field, e);
-        }
     }
 
     private static void set(Field field, Object owner, Object value) {

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.stasis.runtime.internal.snapshot.threads.JdkThreadFields;
 import dev.stasis.runtime.internal.snapshot.threads.ThreadRecreation;
+import dev.stasis.runtime.internal.snapshot.threads.VirtualThreadFields;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * running, or ended. Every reference to it in the graph then reads back as one recreated thread; a resume
  * starts the captured ones. The JVM's main thread is written as a mark and read as the main thread of the
  * JVM that reads. A captured pool worker reads back ended: its task resumes on a new worker of the recreated
- * pool. A running thread that this snapshot does not capture (the JDK's, Stasis's, an idle pool worker) is
+ * pool. A virtual thread is written the same way, its class telling it apart (a resume makes a virtual thread
+ * again, of the same name). A running thread that this snapshot does not capture (the JDK's, Stasis's, an idle pool worker) is
  * refused.
  */
 final class ThreadSerializer extends Serializer<Thread> {
@@ -54,7 +56,7 @@ final class ThreadSerializer extends Serializer<Thread> {
         kryo.writeClassAndObject(output, JdkThreadFields.ownHandler(thread));
         kryo.writeClassAndObject(output, graph.isPoolWorker(thread) ? null : JdkThreadFields.task(thread));
         for (Field field : ownFields(thread.getClass())) {
-            kryo.writeClassAndObject(output, get(field, thread));
+            kryo.writeClassAndObject(output, JdkFields.read(field, thread));
         }
     }
 
@@ -88,11 +90,12 @@ final class ThreadSerializer extends Serializer<Thread> {
         if (kind != NOT_STARTED && kind != CAPTURED && kind != ENDED) {
             throw new KryoException("unknown thread kind " + kind);
         }
+        boolean virtual = VirtualThreadFields.isVirtualClass(type);
         ThreadRecreation.Description description = new ThreadRecreation.Description(input.readString(),
-                input.readString(), input.readBoolean(), input.readVarInt(true), kind == ENDED);
+                input.readString(), input.readBoolean(), input.readVarInt(true), virtual, kind == ENDED);
         Thread thread;
         try {
-            Thread allocated = type == Thread.class ? null : kryo.newInstance(type);
+            Thread allocated = type == Thread.class || virtual ? null : kryo.newInstance(type);
             thread = recreation(kryo).recreate(description, allocated);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -126,6 +129,9 @@ final class ThreadSerializer extends Serializer<Thread> {
     /** The instance fields a subclass adds to {@code Thread}, most derived class first; transient ones are skipped as Kryo's field serializer does. */
     private static List<Field> ownFields(Class<?> type) {
         List<Field> fields = new ArrayList<>();
+        if (VirtualThreadFields.isVirtualClass(type)) {
+            return fields; // the JDK's own state of a virtual thread, which the recreated one has anew
+        }
         for (Class<?> c = type; c != Thread.class && c != null; c = c.getSuperclass()) {
             Field[] declared = c.getDeclaredFields();
             // By name, as Kryo's field serializer orders them: the reading JVM may list them in another order.
@@ -139,14 +145,6 @@ final class ThreadSerializer extends Serializer<Thread> {
             }
         }
         return fields;
-    }
-
-    private static Object get(Field field, Object owner) {
-        try {
-            return field.get(owner);
-        } catch (IllegalAccessException e) {
-            throw new KryoException("cannot read " + field, e);
-        }
     }
 
     private static void set(Field field, Object owner, Object value) {

@@ -25,6 +25,9 @@ public final class JdkThreadFields {
 
     /** The {@code Runnable} a thread was constructed with, or null. */
     public static Runnable task(Thread thread) {
+        if (VirtualThreadFields.isVirtual(thread)) {
+            return VirtualThreadFields.task(thread);
+        }
         try {
             if (TARGET != null) {
                 return (Runnable) TARGET.get(thread);
@@ -36,6 +39,10 @@ public final class JdkThreadFields {
     }
 
     static void setTask(Thread thread, Runnable task) {
+        if (VirtualThreadFields.isVirtual(thread)) {
+            VirtualThreadFields.setTask(thread, task);
+            return;
+        }
         try {
             if (TARGET != null) {
                 TARGET.set(thread, task);

@@ -8,14 +8,15 @@ import java.util.Map;
  * ones once the whole graph is in place). A subclass instance is allocated without running its constructor,
  * like every application object, and gets {@code Thread}'s own state from a plain thread built for it; a
  * thread that had ended comes back ended (its template is run, empty, to its end first), so {@code start()}
- * refuses it and {@code join()} returns at once, as before.
+ * refuses it and {@code join()} returns at once, as before. A virtual thread comes back a virtual thread.
  */
 public final class ThreadRecreation {
     /** Groups made for this read, by name, so threads that shared a group share it again. */
     private final Map<String, ThreadGroup> groups = new HashMap<>();
 
-    /** What a recreated thread looked like, and whether it had ended. */
-    public record Description(String name, String groupName, boolean daemon, int priority, boolean terminated) {
+    /** What a recreated thread looked like, whether it was a virtual thread, and whether it had ended. */
+    public record Description(String name, String groupName, boolean daemon, int priority, boolean virtual,
+                              boolean terminated) {
     }
 
     /**
@@ -23,6 +24,9 @@ public final class ThreadRecreation {
      *                  plain {@code Thread}
      */
     public Thread recreate(Description description, Thread allocated) throws InterruptedException {
+        if (description.virtual()) {
+            return recreateVirtual(description);
+        }
         Thread template = new Thread(group(description.groupName()), null, description.name(), 0, false);
         template.setDaemon(description.daemon());
         template.setPriority(Math.min(description.priority(), template.getThreadGroup().getMaxPriority()));
@@ -35,6 +39,19 @@ public final class ThreadRecreation {
         }
         JdkThreadFields.copyThreadState(template, allocated);
         return allocated;
+    }
+
+    /**
+     * A virtual thread has no group, priority or daemon flag of its own to restore (the JDK fixes them): only its
+     * name, and whether it had ended.
+     */
+    private static Thread recreateVirtual(Description description) throws InterruptedException {
+        Thread thread = VirtualThreadFields.unstarted(description.name());
+        if (description.terminated()) {
+            thread.start(); // its placeholder task ends at once
+            thread.join();
+        }
+        return thread;
     }
 
     /** Sets the task a plain thread runs (its constructor's {@code Runnable}). */
