@@ -61,7 +61,9 @@ class CracServiceIT {
 
         try (ForkedJvm resumed = ForkedJvm.start(command, work, label + "-resumed")) {
             String answer = awaitAnswer(resumed, port, "/count");
-            assertThat(resumed.stderr()).contains("stasis: resumed from snapshot " + snapshot);
+            // The listener (opened by afterRestore) may answer before the agent prints its resume line.
+            resumed.await(() -> resumed.stderr().contains("stasis: resumed from snapshot " + snapshot),
+                    "the line that it resumed snapshot " + snapshot, START_TIMEOUT);
             assertThat(answer).as("the count of the snapshot, one request later\n" + resumed.describe())
                     .isEqualTo("request 3");
             assertThat(resumed.stdoutLines()).as("main resumed in its loop, not from the start")
