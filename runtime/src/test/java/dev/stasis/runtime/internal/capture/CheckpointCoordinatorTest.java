@@ -2,6 +2,8 @@ package dev.stasis.runtime.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.stasis.runtime.internal.capture.ProgramWaits.assertRunsOnAndStops;
+import static dev.stasis.runtime.internal.capture.ProgramWaits.awaitRequested;
 
 import dev.stasis.rt.Frame;
 import dev.stasis.rt.Stasis;
@@ -228,7 +230,7 @@ class CheckpointCoordinatorTest {
             }
         }, "stasis-test-checkpointer");
         requester.start();
-        awaitPendingOr(failure);
+        awaitRequested(engine, failure);
 
         end.countDown();
 
@@ -250,7 +252,7 @@ class CheckpointCoordinatorTest {
                 checkpointing.accept(i); // the first one here asks for the checkpoint
                 // No thread runs on before the checkpoint is pending: 100 000 steps take a compiled thread
                 // a millisecond, so one could end before the request, and the cut would rightly miss it.
-                awaitPendingOr(cut);
+                awaitRequested(engine, cut);
             }
         };
 
@@ -371,7 +373,7 @@ class CheckpointCoordinatorTest {
                         captured.completeExceptionally(e);
                     }
                 }, "stasis-test-checkpointer").start();
-                awaitPendingOr(captured);
+                awaitRequested(engine, captured);
             }
         };
 
@@ -400,7 +402,7 @@ class CheckpointCoordinatorTest {
                         failure.complete(e);
                     }
                 }, "stasis-test-checkpointer").start();
-                awaitPendingOr(failure);
+                awaitRequested(engine, failure);
             }
         };
 
@@ -427,7 +429,7 @@ class CheckpointCoordinatorTest {
                             checkpoint.completeExceptionally(e);
                         }
                     }, "stasis-test-checkpointer").start();
-                    awaitPendingOr(checkpoint);
+                    awaitRequested(engine, checkpoint);
                 }
             }
         };
@@ -449,7 +451,7 @@ class CheckpointCoordinatorTest {
                         cut.completeExceptionally(e);
                     }
                 }, "stasis-test-checkpointer").start();
-                awaitPendingOr(cut);
+                awaitRequested(engine, cut);
                 meanwhile.run();
             }
         };
@@ -461,18 +463,6 @@ class CheckpointCoordinatorTest {
         assertThat(parked).hasSize(1);
         return parked.get(0).bottomFirst();
     }
-
-    /**
-     * Until the checkpoint is requested: not until this thread sees {@link Stasis#isPending()}, which can turn
-     * true here while the program's compiled polls still read false, so the program would run past them.
-     */
-    private void awaitPendingOr(CompletableFuture<?> done) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!engine.isRequested() && !done.isDone() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-    }
-
     private Thread start(String name, Runnable body) {
         Thread thread = new Thread(programGroup, body, name);
         started.add(thread);
@@ -488,19 +478,7 @@ class CheckpointCoordinatorTest {
         }
     }
 
-    private static void assertRunsOnAndStops(Thread program) throws InterruptedException {
-        assertThat(Stasis.isPending()).isFalse();
-        long before = ProtocolProgram.rounds;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProtocolProgram.rounds == before && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(ProtocolProgram.rounds).as("rounds after the failed checkpoint").isGreaterThan(before);
-        ProtocolProgram.stop = true;
-        program.join(10_000);
-        assertThat(program.isAlive()).isFalse();
-    }
-
+    /** This class's own, not {@link ProgramWaits}'s: a test names this frame as where the program waits. */
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

@@ -2,6 +2,9 @@ package dev.stasis.runtime.internal.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.stasis.runtime.internal.capture.ProgramWaits.assertRunsOnAndStops;
+import static dev.stasis.runtime.internal.capture.ProgramWaits.awaitQuietly;
+import static dev.stasis.runtime.internal.capture.ProgramWaits.awaitRequested;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stasis.rt.Frame;
@@ -114,7 +117,7 @@ class VirtualThreadsTest {
                 if (asked.compareAndSet(false, true)) {
                     bothRunning.complete(null);
                 }
-                awaitPending(); // neither may run to its end before the checkpoint is asked for
+                awaitRequested(installed.engine, null); // neither may run to its end before the checkpoint is asked for
             }
         };
         CompletableFuture<List<ParkedThread>> checkpoint = new CompletableFuture<>();
@@ -251,21 +254,9 @@ class VirtualThreadsTest {
                 cut.completeExceptionally(e);
             }
         }, "stasis-test-checkpointer").start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!installed.engine.isRequested() && !cut.isDone() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitRequested(installed.engine, cut);
         return cut;
     }
-
-    /** Until the checkpoint is requested: seeing {@link Stasis#isPending()} here is earlier than every poll sees it. */
-    private void awaitPending() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!installed.engine.isRequested() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-    }
-
     private Thread startPlatform(String name, Runnable body) {
         Thread thread = new Thread(programGroup, body, name);
         started.add(thread);
@@ -292,26 +283,5 @@ class VirtualThreadsTest {
                 Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
         return (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor",
                 ThreadFactory.class).invoke(null, factory);
-    }
-
-    private static void assertRunsOnAndStops(Thread program) throws InterruptedException {
-        assertThat(Stasis.isPending()).isFalse();
-        long before = ProtocolProgram.rounds;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ProtocolProgram.rounds == before && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(ProtocolProgram.rounds).as("rounds after the failed checkpoint").isGreaterThan(before);
-        ProtocolProgram.stop = true;
-        program.join(10_000);
-        assertThat(program.isAlive()).isFalse();
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
