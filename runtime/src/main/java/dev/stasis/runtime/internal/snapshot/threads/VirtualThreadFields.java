@@ -97,43 +97,60 @@ public final class VirtualThreadFields {
 
     private static Object continuationTarget(Thread thread) {
         try {
-            Field cont = thread.getClass().getDeclaredField("cont");
-            cont.setAccessible(true);
-            Object continuation = cont.get(thread);
-            Field target = continuationClass(continuation.getClass()).getDeclaredField("target");
-            target.setAccessible(true);
-            return target.get(continuation);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Layout.TARGET.get(Layout.CONT.get(thread));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             throw new IllegalStateException("cannot reach the task of virtual thread " + thread + " on this JDK ("
                     + System.getProperty("java.version") + "): " + e, e);
         }
     }
 
-    private static Class<?> continuationClass(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("jdk.internal.vm.Continuation")) {
-                return c;
-            }
-        }
-        throw new IllegalStateException(type + " is not a jdk.internal.vm.Continuation");
-    }
-
     /** The target's one {@code Runnable} field other than the thread itself: the task it wraps. */
     private static Field taskField(Object target, Thread thread) {
-        Field found = null;
-        int runnables = 0;
-        for (Field field : target.getClass().getDeclaredFields()) {
-            if (field.getType() == Runnable.class) {
-                found = field;
-                runnables++;
-            }
-        }
-        if (runnables != 1) {
+        Field found = TASK_FIELDS.get(target.getClass());
+        if (found == null) {
             throw new IllegalStateException("cannot tell the task of virtual thread " + thread + " in "
                     + target.getClass().getName() + " on this JDK (" + System.getProperty("java.version") + ")");
         }
-        found.setAccessible(true);
         return found;
+    }
+
+    /** Per continuation target class, its one {@code Runnable} field, made accessible; null if not exactly one. */
+    private static final ClassValue<Field> TASK_FIELDS = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+            Field found = null;
+            int runnables = 0;
+            for (Field field : type.getDeclaredFields()) {
+                if (field.getType() == Runnable.class) {
+                    found = field;
+                    runnables++;
+                }
+            }
+            if (runnables != 1) {
+                return null;
+            }
+            found.setAccessible(true);
+            return found;
+        }
+    };
+
+    /**
+     * The fields from a virtual thread to its continuation's target, looked up once, when first needed: a poll of a
+     * per-task executor's thread reads the task on every capture attempt. Only JDK 21+ has these classes.
+     */
+    private static final class Layout {
+        static final Field CONT = accessible("java.lang.VirtualThread", "cont");
+        static final Field TARGET = accessible("jdk.internal.vm.Continuation", "target");
+
+        private static Field accessible(String className, String name) {
+            try {
+                Field field = Class.forName(className, false, null).getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(className + "." + name + " is missing", e);
+            }
+        }
     }
 
     private static MethodHandle isVirtualHandle() {
