@@ -56,18 +56,9 @@ final class ExecutorSerializers {
         kryo.addDefaultSerializer(FutureTask.class, new FutureTaskSerializers());
         kryo.addDefaultSerializer(ForkJoinPool.class, new ForkJoinPoolSerializer());
         kryo.addDefaultSerializer(JdkFields.jdkClass(DELEGATED_EXECUTOR), new DelegatedExecutorSerializer());
-        Class<?> perTask = optionalJdkClass(PerTaskExecutorSerializer.EXECUTOR);
+        Class<?> perTask = JdkFields.optionalJdkClass(PerTaskExecutorSerializer.EXECUTOR);
         if (perTask != null) {
             kryo.addDefaultSerializer(perTask, new PerTaskExecutorSerializer());
-        }
-    }
-
-    /** A JDK class that only some JDKs have (JDK 21+), or null. */
-    private static Class<?> optionalJdkClass(String name) {
-        try {
-            return Class.forName(name, false, null);
-        } catch (ClassNotFoundException e) {
-            return null;
         }
     }
 

@@ -27,10 +27,19 @@ final class JdkFields {
 
     /** A JDK class that is not public, by its binary name. */
     static Class<?> jdkClass(String name) {
+        Class<?> found = optionalJdkClass(name);
+        if (found == null) {
+            throw new IllegalStateException("this JDK has no " + name);
+        }
+        return found;
+    }
+
+    /** A JDK class that only some JDKs have (JDK 21+), or null. */
+    static Class<?> optionalJdkClass(String name) {
         try {
             return Class.forName(name, false, null);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("this JDK has no " + name, e);
+            return null;
         }
     }
 
