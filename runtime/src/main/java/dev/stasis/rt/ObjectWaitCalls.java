@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * A thread is captured there when the monitor held around the wait is a {@code synchronized} method's (on
  * this frame or one below), which unwinding releases by returning and rewinding takes again by entering
- * the method; inside a {@code synchronized} block the capture is refused at the poll, naming the block's
- * monitor (see ARCHITECTURE.md, "Blocking calls"). When a checkpoint
+ * the method, or the monitor of the {@code synchronized} block the wait is in, when the instrumentation
+ * made that block's save path exit it and its way back enter it again: then the call is
+ * {@code beginInBlock(monitor, ..., blockMonitor)}, and a cut wait whose monitor is the block's lets the
+ * very next poll (the loop's) capture the thread holding it ({@link #takeReleasedAtPoll}). Any other
+ * block's monitor makes the poll refuse the capture, naming it (see ARCHITECTURE.md, "Blocking calls"). When a checkpoint
  * becomes pending, {@link #await} is woken by an {@link InterruptWake}, notes that in {@code call} and
  * returns false; the thread is captured at the loop's poll. The next call returns true at once, without
  * waiting: to the program the wait ended with a spurious wake-up, which {@code Object.wait} allows, so a
@@ -29,7 +32,12 @@ public final class ObjectWaitCalls {
     private static final int DEADLINE = 1;
     /** {@code Boolean.TRUE} after a wait was cut short: the next call returns at once. */
     private static final int CUT = 2;
-    private static final int SIZE = 3;
+    /** The monitor of the {@code synchronized} block the wait is in, when the block's code can let go of it. */
+    private static final int BLOCK = 3;
+    private static final int SIZE = 4;
+
+    /** Per thread: the block monitor of a wait just cut short, which the next poll may capture it holding. */
+    private static final ThreadLocal<Object> RELEASED_AT_POLL = new ThreadLocal<>();
 
     private ObjectWaitCalls() {
     }
@@ -59,6 +67,39 @@ public final class ObjectWaitCalls {
         return call(monitor, millis == 0 && nanos == 0 ? null : deadline(total < 0 ? Long.MAX_VALUE : total));
     }
 
+    /** {@code monitor.wait()} in a {@code synchronized (block)} whose save path exits it (see the class comment). */
+    public static Object[] beginInBlock(Object monitor, Object block) {
+        return inBlock(begin(monitor), block);
+    }
+
+    /** {@code monitor.wait(millis)} in a {@code synchronized (block)}. */
+    public static Object[] beginInBlock(Object monitor, long millis, Object block) {
+        return inBlock(begin(monitor, millis), block);
+    }
+
+    /** {@code monitor.wait(millis, nanos)} in a {@code synchronized (block)}. */
+    public static Object[] beginInBlock(Object monitor, long millis, int nanos, Object block) {
+        return inBlock(begin(monitor, millis, nanos), block);
+    }
+
+    private static Object[] inBlock(Object[] call, Object block) {
+        // Waiting on another object than the block's leaves the block's monitor held: no capture there.
+        call[BLOCK] = block == call[MONITOR] ? block : null;
+        return call;
+    }
+
+    /**
+     * The block monitor the current thread's wait was cut short in, if it was, forgotten as it is read: the poll
+     * that reads it is the wait loop's, the only one whose save path exits that monitor. Null otherwise.
+     */
+    public static Object takeReleasedAtPoll() {
+        Object monitor = RELEASED_AT_POLL.get();
+        if (monitor != null) {
+            RELEASED_AT_POLL.set(null);
+        }
+        return monitor;
+    }
+
     private static Object[] call(Object monitor, Long deadline) {
         if (monitor == null) {
             throw new NullPointerException("the object to wait on is null");
@@ -83,6 +124,7 @@ public final class ObjectWaitCalls {
     public static boolean await(Object[] call) throws InterruptedException {
         if (call[CUT] != null) {
             call[CUT] = null;
+            RELEASED_AT_POLL.set(null); // the loop's poll did not read it: no checkpoint took the thread there
             return true;
         }
         Object monitor = call[MONITOR];
@@ -106,8 +148,7 @@ public final class ObjectWaitCalls {
                 waitNanos(monitor, Math.min(remaining, PENDING_SLICE_NANOS));
                 wake.disarm();
                 // Notified or not (a wait does not say), the thread goes back to the poll once, then returns.
-                call[CUT] = Boolean.TRUE;
-                return false;
+                return cut(call);
             }
             if (deadline == null) {
                 monitor.wait();
@@ -118,14 +159,22 @@ public final class ObjectWaitCalls {
             return true;
         } catch (InterruptedException e) {
             if (wake.disarm()) {
-                call[CUT] = Boolean.TRUE;
-                return false;
+                return cut(call);
             }
             throw e;
         } catch (RuntimeException | Error e) {
             wake.disarm(); // IllegalMonitorStateException: no wake-up may stay registered
             throw e;
         }
+    }
+
+    /** Ends this call of a wait at the loop's poll; the next call returns at once. */
+    private static boolean cut(Object[] call) {
+        call[CUT] = Boolean.TRUE;
+        if (call[BLOCK] != null) {
+            RELEASED_AT_POLL.set(call[BLOCK]);
+        }
+        return false;
     }
 
     /** {@code wait} for at least {@code nanos} (it rounds up to milliseconds, as the original does). */

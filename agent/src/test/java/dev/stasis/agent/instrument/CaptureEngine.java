@@ -28,6 +28,9 @@ final class CaptureEngine implements Engine {
     private final List<Frame> captured = new ArrayList<>();
     /** The lock holds {@code LockCalls} counted for the captured thread when its bottom frame was saved. */
     private volatile int holdsAtCapture = -1;
+    /** A monitor a test watches, and whether the thread held it when it handed over its first (top) frame. */
+    private volatile Object watchedMonitor;
+    private volatile Boolean watchedHeldAtFirstUnwound;
     private Deque<Frame> rewinding;
 
     CaptureEngine(InstrumentingLoader loader) {
@@ -57,6 +60,17 @@ final class CaptureEngine implements Engine {
         captured.forEach(bottomFirst::addFirst);
         rewinding = bottomFirst;
         Stasis.setPending(true);
+    }
+
+    /** Watches {@code monitor}: {@link #watchedHeldAtFirstUnwound} says if the unwinding thread still held it. */
+    void watch(Object monitor) {
+        watchedMonitor = monitor;
+        watchedHeldAtFirstUnwound = null;
+    }
+
+    /** Null until an unwinding thread handed over its top frame after {@link #watch}. */
+    Boolean watchedHeldAtFirstUnwound() {
+        return watchedHeldAtFirstUnwound;
     }
 
     /** -1 until a thread armed for has saved its bottom frame. */
@@ -142,6 +156,9 @@ final class CaptureEngine implements Engine {
     public boolean unwound(Frame frame) {
         if (!unwinding) {
             throw new IllegalStateException("unwound " + frame + " while not unwinding");
+        }
+        if (captured.isEmpty() && watchedMonitor != null) {
+            watchedHeldAtFirstUnwound = Thread.holdsLock(watchedMonitor);
         }
         captured.add(frame);
         if (--remaining > 0) {

@@ -64,7 +64,10 @@ class WaitCallsTest {
         assertThat(condition.tryCatchBlocks).as("the finally that unlocks still covers the wait")
                 .anyMatch(block -> block.type == null && covers(condition, block, await));
         assertThat(calls(method(result.bytes(), "inBlock")))
-                .as("a wait inside a synchronized block too: its poll refuses a capture naming the block's monitor")
+                .as("a wait inside a synchronized block gets the block form, which names the block's monitor")
+                .containsExactly(RT + "ObjectWaitCalls.beginInBlock", RT + "ObjectWaitCalls.await");
+        assertThat(calls(method(result.bytes(), "nestedBlocks")))
+                .as("inside two blocks the outer one stays held: the plain form, whose poll refuses a capture")
                 .containsExactly(RT + "ObjectWaitCalls.begin", RT + "ObjectWaitCalls.await");
     }
 
@@ -95,6 +98,66 @@ class WaitCallsTest {
 
         assertThat(Rewinding.ENGINE.rewindFinished()).isTrue();
         assertThat(resumed).isEqualTo("ready after 42, holds true");
+    }
+
+    @Test
+    void a_thread_waiting_in_a_synchronized_block_lets_go_of_its_monitor_when_captured_and_takes_it_back_on_the_rewind()
+            throws Exception {
+        Class<?> target = Rewinding.instrumented(TARGET);
+        Object monitor = target.getField("BLOCK_MONITOR").get(null);
+        Rewinding.ENGINE.watch(monitor);
+        Frame frame = captureWhileWaiting(target, "block");
+
+        assertThat(Rewinding.ENGINE.watchedHeldAtFirstUnwound()).as("the block's monitor let go before the frame was"
+                + " handed over").isFalse();
+        assertThat(frame.refs).as("the block's monitor, the local made in the block and the wait's call state")
+                .contains(monitor, "inside");
+        synchronized (monitor) {
+            target.getField("ready").setBoolean(null, true); // the program's change while the waiter was captured
+            monitor.notifyAll(); // sent while nobody waits: not lost, the rewound loop checks the state
+        }
+        Rewinding.ENGINE.rewindCaptured();
+        String resumed = Rewinding.run(target);
+
+        assertThat(Rewinding.ENGINE.rewindFinished()).isTrue();
+        assertThat(resumed).isEqualTo("ready after 42 inside, holds true");
+    }
+
+    @Test
+    void a_bottom_frame_captured_in_a_synchronized_block_carries_on_in_place_through_the_block_entry_and_waits_again()
+            throws Exception {
+        Class<?> target = Rewinding.instrumented("BlockWaitTarget");
+        Object monitor = target.getField("MONITOR").get(null);
+        target.getField("ready").setBoolean(null, false);
+        Rewinding.ENGINE.watch(monitor);
+        CompletableFuture<String> run = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                run.complete(Rewinding.run(target));
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            }
+        }, "waiter");
+        waiter.start();
+        awaitWaiting(waiter);
+
+        Rewinding.ENGINE.arm(1, CaptureEngine.Mode.IN_PLACE);
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROMPTLY_SECONDS);
+        while (Rewinding.ENGINE.holdsAtCapture() < 0) {
+            assertThat(System.nanoTime() - giveUp).as("the waiter saved its frame").isNegative();
+            Thread.sleep(1);
+        }
+        assertThat(Rewinding.ENGINE.watchedHeldAtFirstUnwound()).isFalse();
+        Rewinding.ENGINE.disarm();
+        awaitWaiting(waiter); // back in the wait, the monitor taken again on the way and let go by the wait
+        assertThat(run).as("still waiting after carrying on in place").isNotDone();
+        synchronized (monitor) {
+            target.getField("ready").setBoolean(null, true);
+            monitor.notifyAll();
+        }
+
+        assertThat(run.get(PROMPTLY_SECONDS, TimeUnit.SECONDS)).isEqualTo("ready after 42 inside, holds true");
+        waiter.join();
     }
 
     @Test
@@ -183,6 +246,7 @@ class WaitCallsTest {
         type.getField("signalled").setBoolean(null, false);
         type.getField("barrier").set(null, new CyclicBarrier(2));
         type.getField("mode").set(null, "monitor");
+        Rewinding.ENGINE.watch(null);
     }
 
     private static List<String> calls(MethodNode method) {

@@ -19,6 +19,7 @@ import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -34,8 +35,16 @@ import org.objectweb.asm.tree.analysis.Frame;
  * runs.
  */
 public final class ContinuationPass {
-    /** A continuation point: its state, where restoring it resumes, and its cold block. */
-    private record Point(PointState state, LabelNode resume, InsnList coldBlock) {
+    /**
+     * A continuation point: its state, where restoring it resumes, its cold block, and how the dispatch restores
+     * it: {@code restoreBlock} when not null, none when {@code restorable} is false (a point inside a
+     * {@code synchronized} block, where no thread is captured), else the plain restore of its state.
+     */
+    private record Point(PointState state, LabelNode resume, InsnList coldBlock, InsnList restoreBlock,
+            boolean restorable) {
+        Point(PointState state, LabelNode resume, InsnList coldBlock) {
+            this(state, resume, coldBlock, null, true);
+        }
     }
 
     private static final String ENTER_DESC = "(Ljava/lang/String;)" + FrameCodeGenerator.FRAME_DESC;
@@ -52,6 +61,9 @@ public final class ContinuationPass {
     private final LabelNode returnDummy = new LabelNode();
     private int frameLocal;
     private int spillBase;
+    /** The int local naming the wait point a way back into a block goes on to (0: none); -1 without such waits. */
+    private int reentryLocal = -1;
+    private final List<BlockWaits.Entry> reenteredBlocks = new ArrayList<>();
 
     private ContinuationPass(String owner, MethodNode method, ClassHierarchy hierarchy, String key,
             SaveHelpers saveHelpers) {
@@ -101,7 +113,9 @@ public final class ContinuationPass {
             return 0;
         }
 
-        // Prepare: no uninitialised object across a point, receiver and arguments of calls stashed.
+        // Prepare: waits in synchronized blocks reach their block's monitorenter again, no uninitialised
+        // object across a point, receiver and arguments of calls stashed.
+        BlockWaits blockWaits = BlockWaits.prepare(method);
         int base = method.maxLocals;
         Set<AbstractInsnNode> pointInsns = new LinkedHashSet<>(headers);
         pointInsns.addAll(calls);
@@ -120,22 +134,54 @@ public final class ContinuationPass {
         BitSet[] live = LivenessAnalyzer.liveBefore(method);
         List<PointState> headerStates = statesAt(headers, frames, live);
         List<PointState> callStates = statesAt(callLabels, frames, live);
+        MonitorScopes scopes = MonitorScopes.of(method);
+        List<BlockWaits.Site> waitSites = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i++) {
+            waitSites.add(blockWaits.support(headers.get(i), headerStates.get(i), method, scopes,
+                    label -> frames[insns.indexOf(label)]));
+        }
         frameLocal = method.maxLocals;
         spillBase = frameLocal + 1 + FrameCodeGenerator.ARRAY_LOCALS;
+        if (waitSites.stream().anyMatch(java.util.Objects::nonNull)) {
+            reentryLocal = spillBase++;
+        }
 
         // Generate: point 0, then loop headers, then calls, in instruction order.
         addEntryPoint();
         for (int i = 0; i < headers.size(); i++) {
-            if (headerStates.get(i) != null) {
-                addLoopPoint(headers.get(i), headerStates.get(i));
+            LabelNode header = headers.get(i);
+            PointState state = headerStates.get(i);
+            if (state == null) {
+                continue;
+            }
+            if (waitSites.get(i) != null) {
+                addBlockWaitPoint(waitSites.get(i), state);
+            } else if (insideMonitor(scopes, header)) {
+                addPointInsideMonitor(header, header, state, "poll");
+            } else {
+                addLoopPoint(header, state);
             }
         }
         for (int i = 0; i < calls.size(); i++) {
-            if (callStates.get(i) != null) {
+            if (callStates.get(i) == null) {
+                continue;
+            }
+            if (insideMonitor(scopes, calls.get(i))) {
+                addPointInsideMonitor(calls.get(i), callLabels.get(i), callStates.get(i), "unwinding");
+            } else {
                 addCallPoint(calls.get(i), callLabels.get(i), callStates.get(i));
             }
         }
-        InsnList prologue = FrameCodeGenerator.pendingCheck(entrySlow);
+        reenteredBlocks.forEach(this::addReentry);
+        InsnList prologue = new InsnList();
+        if (reentryLocal >= 0) {
+            // Read after the block's monitorenter on every path, so the verifier needs them set from the start.
+            prologue.add(new InsnNode(Opcodes.ACONST_NULL));
+            prologue.add(new VarInsnNode(Opcodes.ASTORE, frameLocal));
+            prologue.add(new InsnNode(Opcodes.ICONST_0));
+            prologue.add(new VarInsnNode(Opcodes.ISTORE, reentryLocal));
+        }
+        prologue.add(FrameCodeGenerator.pendingCheck(entrySlow));
         prologue.add(body);
         insns.insert(prologue);
         insns.add(coldCode());
@@ -216,18 +262,132 @@ public final class ContinuationPass {
      * the path never runs).
      */
     private InsnList save(PointState state, int point, LabelNode continueAt) {
+        InsnList code = saveIntoFrame(state, point);
+        code.add(handOver(FrameCodeGenerator.pushStack(state, frameLocal, this::castable)));
+        code.add(new JumpInsnNode(Opcodes.GOTO, continueAt));
+        return code;
+    }
+
+    /** Stores the point's values into a new frame in {@code frameLocal}. */
+    private InsnList saveIntoFrame(PointState state, int point) {
         InsnList code = saveHelpers == null ? null : saveHelpers.save(state, key, point, frameLocal);
         if (code == null) {
             LabelNode saved = new LabelNode();
             code = FrameCodeGenerator.save(state, key, point, frameLocal, spillBase, saved);
             code.add(saved);
         }
+        return code;
+    }
+
+    /** Hands the saved frame to {@code Stasis.unwound}: a frame above the bottom returns, the bottom one carries on. */
+    private InsnList handOver(InsnList carryOn) {
+        InsnList code = new InsnList();
         code.add(new VarInsnNode(Opcodes.ALOAD, frameLocal));
         code.add(FrameCodeGenerator.callStasis("unwound", "(" + FrameCodeGenerator.FRAME_DESC + ")Z"));
         code.add(new JumpInsnNode(Opcodes.IFEQ, returnDummy));
-        code.add(FrameCodeGenerator.pushStack(state, frameLocal, this::castable));
-        code.add(new JumpInsnNode(Opcodes.GOTO, continueAt));
+        code.add(carryOn);
         return code;
+    }
+
+    /**
+     * A point inside a {@code synchronized} block (not a wait of {@link BlockWaits}): no thread is captured there
+     * (the runtime refuses a capture holding a block's monitor), so it only asks, inline and inside the block's
+     * own exception ranges, and has no save or restore code. HotSpot compiles a method only when no instruction
+     * that may throw while a monitor is held lies outside a handler, and when every path agrees on the monitors
+     * held: a cold block after the code, or a restore jumping into the block, would make C1 and C2 refuse it
+     * ("cannot parse method") and it would run interpreted for good. A "yes" here would be a fault of Stasis.
+     */
+    private void addPointInsideMonitor(AbstractInsnNode anchor, LabelNode site, PointState state, String decision) {
+        LabelNode next = new LabelNode();
+        InsnList check = new InsnList();
+        check.add(FrameCodeGenerator.callStasis("isPending", "()Z"));
+        check.add(new JumpInsnNode(Opcodes.IFEQ, next));
+        check.add(FrameCodeGenerator.callStasis(decision, "()Z"));
+        check.add(new JumpInsnNode(Opcodes.IFEQ, next));
+        check.add(FrameCodeGenerator.fail("stasis: " + key + " was asked to unwind inside a synchronized block,"
+                + " where no thread is captured; this is a fault of Stasis"));
+        check.add(next);
+        method.instructions.insert(anchor, check);
+        points.add(new Point(state, site, new InsnList(), null, false)); // site: where tools say the point is
+    }
+
+    /**
+     * A wait in a {@code synchronized} block on its own monitor ({@link BlockWaits}): the poll, the save and the
+     * exit of the block's monitor run inline, inside the block's exception ranges (see
+     * {@link #addPointInsideMonitor}); then, holding nothing, the frame is handed over. The bottom frame carries
+     * on, and a rewind comes back, through the block's monitorenter: see {@link BlockWaits}.
+     */
+    private void addBlockWaitPoint(BlockWaits.Site site, PointState state) {
+        int point = points.size();
+        BlockWaits.Entry entry = site.entry();
+        LabelNode next = new LabelNode();
+        LabelNode released = new LabelNode();
+        InsnList inline = new InsnList();
+        inline.add(FrameCodeGenerator.callStasis("isPending", "()Z"));
+        inline.add(new JumpInsnNode(Opcodes.IFEQ, next));
+        inline.add(FrameCodeGenerator.callStasis("poll", "()Z"));
+        inline.add(new JumpInsnNode(Opcodes.IFEQ, next));
+        inline.add(saveIntoFrame(state, point));
+        inline.add(new VarInsnNode(Opcodes.ALOAD, entry.monitorLocal));
+        inline.add(new InsnNode(Opcodes.MONITOREXIT));
+        inline.add(new JumpInsnNode(Opcodes.GOTO, released));
+        inline.add(next);
+        method.instructions.insert(site.header(), inline);
+        BlockWaits.useBlockForm(method.instructions, site);
+
+        InsnList cold = new InsnList();
+        cold.add(released);
+        cold.add(handOver(BlockWaits.reenter(site, point, reentryLocal)));
+        InsnList restore = new InsnList();
+        PointState.Value monitor = BlockWaits.monitorValue(state, entry.monitorLocal);
+        restore.add(FrameCodeGenerator.restoreLocal(monitor, frameLocal, this::castable));
+        restore.add(BlockWaits.reenter(site, point, reentryLocal));
+        points.add(new Point(state, site.header(), cold, restore, true));
+        if (entry.reentries.isEmpty()) {
+            reenteredBlocks.add(entry);
+        }
+        entry.reentries.add(new BlockWaits.Reentry(point, state, site.header()));
+    }
+
+    /**
+     * Right after a block's monitorenter: {@code if (reentry != 0)} restore that wait point's frame (all but the
+     * monitor's local, which must stay the reference the monitorenter locked) and go on to its wait. The restore
+     * holds the monitor, so it lies in the range of the block's catch-all handler, like javac's code.
+     */
+    private void addReentry(BlockWaits.Entry entry) {
+        LabelNode reentry = new LabelNode();
+        InsnList check = new InsnList();
+        check.add(new VarInsnNode(Opcodes.ILOAD, reentryLocal));
+        check.add(new JumpInsnNode(Opcodes.IFNE, reentry));
+        method.instructions.insert(entry.monitorEnter, check);
+
+        LabelNode end = new LabelNode();
+        InsnList cold = new InsnList();
+        cold.add(reentry);
+        for (BlockWaits.Reentry wait : entry.reentries) {
+            LabelNode other = new LabelNode();
+            cold.add(new VarInsnNode(Opcodes.ILOAD, reentryLocal));
+            cold.add(FrameCodeGenerator.pushInt(wait.point() + 1));
+            cold.add(new JumpInsnNode(Opcodes.IF_ICMPNE, other));
+            cold.add(new InsnNode(Opcodes.ICONST_0));
+            cold.add(new VarInsnNode(Opcodes.ISTORE, reentryLocal));
+            cold.add(FrameCodeGenerator.restore(wait.state(), frameLocal, frameLocal + 1, wait.header(),
+                    this::castable, entry.monitorLocal));
+            cold.add(other);
+        }
+        cold.add(FrameCodeGenerator.fail("stasis: cannot rewind " + key + ": no wait of this synchronized block"
+                + " has the point to go on to"));
+        cold.add(end);
+        method.tryCatchBlocks.add(new TryCatchBlockNode(reentry, end, entry.handler, null));
+        points.get(entry.reentries.get(0).point()).coldBlock().add(cold);
+    }
+
+    private static boolean insideMonitor(MonitorScopes scopes, AbstractInsnNode insn) {
+        if (scopes == null) {
+            return false;
+        }
+        List<AbstractInsnNode> around = scopes.around(insn);
+        return around != null && !around.isEmpty();
     }
 
     /** {@code frame = Stasis.enter(key)}, leaving the frame on the stack for the null test that follows. */
@@ -259,9 +419,16 @@ public final class ContinuationPass {
         }
         cold.add(new TableSwitchInsnNode(0, points.size() - 1, bad, restores));
         for (int k = 0; k < restores.length; k++) {
+            Point point = points.get(k);
             cold.add(restores[k]);
-            cold.add(FrameCodeGenerator.restore(points.get(k).state(), frameLocal, frameLocal + 1,
-                    points.get(k).resume(), this::castable));
+            if (!point.restorable()) {
+                cold.add(new JumpInsnNode(Opcodes.GOTO, bad));
+            } else if (point.restoreBlock() != null) {
+                cold.add(point.restoreBlock());
+            } else {
+                cold.add(FrameCodeGenerator.restore(point.state(), frameLocal, frameLocal + 1, point.resume(),
+                        this::castable));
+            }
         }
         cold.add(bad);
         cold.add(FrameCodeGenerator.fail("stasis: cannot rewind " + key + ": the runtime handed no frame or a frame"

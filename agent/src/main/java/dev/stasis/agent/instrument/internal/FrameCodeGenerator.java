@@ -88,6 +88,12 @@ public final class FrameCodeGenerator {
      */
     public static InsnList restore(PointState state, int frameLocal, int arrayBase, LabelNode resume,
                                    UnaryOperator<Type> castable) {
+        return restore(state, frameLocal, arrayBase, resume, castable, -1);
+    }
+
+    /** {@link #restore}, leaving local {@code keep} as it is (-1: none). */
+    public static InsnList restore(PointState state, int frameLocal, int arrayBase, LabelNode resume,
+                                   UnaryOperator<Type> castable, int keep) {
         InsnList code = new InsnList();
         int[] arrayLocals = new int[Kind.values().length];
         for (int k = 0; k < ARRAY_KINDS.length; k++) {
@@ -101,13 +107,25 @@ public final class FrameCodeGenerator {
             }
         }
         for (Value value : state.locals()) {
-            loadFromFrame(code, value, frameLocal, arrayLocals, castable);
-            code.add(new VarInsnNode(value.type().getOpcode(Opcodes.ISTORE), value.position()));
+            if (value.position() != keep) {
+                loadFromFrame(code, value, frameLocal, arrayLocals, castable);
+                code.add(new VarInsnNode(value.type().getOpcode(Opcodes.ISTORE), value.position()));
+            }
         }
         for (Value value : state.stack()) {
             loadFromFrame(code, value, frameLocal, arrayLocals, castable);
         }
         code.add(new JumpInsnNode(Opcodes.GOTO, resume));
+        return code;
+    }
+
+    /** Reloads the one local {@code value} from the frame. */
+    public static InsnList restoreLocal(Value value, int frameLocal, UnaryOperator<Type> castable) {
+        InsnList code = new InsnList();
+        int[] noArrayLocals = new int[Kind.values().length];
+        Arrays.fill(noArrayLocals, -1);
+        loadFromFrame(code, value, frameLocal, noArrayLocals, castable);
+        code.add(new VarInsnNode(value.type().getOpcode(Opcodes.ISTORE), value.position()));
         return code;
     }
 

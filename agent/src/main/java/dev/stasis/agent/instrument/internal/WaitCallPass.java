@@ -23,13 +23,12 @@ import org.objectweb.asm.tree.VarInsnNode;
  * {@code BarrierCalls} (their javadoc says how the lock is let go and taken again). The backward jump
  * makes {@code WAIT} a loop header, which {@link ContinuationPass} (run next) gives a poll.
  *
- * <p>Inside a {@code synchronized} block the rewritten wait reaches its poll holding the block's monitor,
- * where a capture is refused ({@code StackInspector}: a thread is captured only outside synchronized
- * blocks), so a checkpoint fails after its timeout with a message naming the thread, the monitor and the
- * frame, rather than "did not reach a poll"; meanwhile the wait only returns spuriously. Capturing it would
- * need the block's monitor exited on the save path and entered again on the restore path, and a second
- * {@code monitorenter} that merges into the block makes HotSpot's C1 and C2 refuse the whole method
- * ("cannot parse method"): it would run interpreted for good. See ARCHITECTURE.md, "Blocking calls".
+ * <p>Inside a {@code synchronized} block the rewritten wait reaches its poll holding the block's monitor.
+ * When the block is the waited monitor's and has javac's shape, {@link ContinuationPass} (through
+ * {@link BlockWaits}) makes the save path exit it and the way back enter it again, and turns {@code begin}
+ * into {@code beginInBlock}; any other wait in a block is refused a capture at its poll
+ * ({@code StackInspector}), so a checkpoint fails after its timeout with a message naming the thread, the
+ * monitor and the frame; meanwhile the wait only returns spuriously. See ARCHITECTURE.md, "Blocking calls".
  * Runs before {@link ContinuationPass}, also for frame layouts, after {@link TimeCallPass}.
  */
 public final class WaitCallPass {

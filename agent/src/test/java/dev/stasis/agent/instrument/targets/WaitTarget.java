@@ -8,13 +8,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An application's waits that return holding a lock: a monitor wait in a {@code synchronized} method,
- * condition waits under a {@code ReentrantLock}, a barrier wait, and a monitor wait in a
- * {@code synchronized} block (where a capture is refused). Each keeps a local that must survive a capture in the wait.
+ * condition waits under a {@code ReentrantLock}, a barrier wait, and monitor waits in {@code synchronized}
+ * blocks (captured in the block on the waited monitor; refused inside two). Each keeps a local that must survive a capture in the wait.
  */
 public final class WaitTarget {
     public static final ReentrantLock LOCK = new ReentrantLock();
     public static final Condition SIGNALLED = LOCK.newCondition();
     public static volatile CyclicBarrier barrier = new CyclicBarrier(2);
+    /** The monitor {@link #block()} waits on inside a {@code synchronized} block. */
+    public static final Object BLOCK_MONITOR = new Object();
     /** The program's states the waits guard; a test sets them. */
     public static boolean ready;
     public static boolean signalled;
@@ -29,6 +31,7 @@ public final class WaitTarget {
             case "monitor" -> monitor();
             case "condition" -> condition();
             case "barrier" -> barrier();
+            case "block" -> block();
             default -> throw new IllegalStateException(mode);
         };
     }
@@ -39,6 +42,17 @@ public final class WaitTarget {
             WaitTarget.class.wait();
         }
         return "ready after " + (before + 1) + ", holds " + Thread.holdsLock(WaitTarget.class);
+    }
+
+    public static String block() throws InterruptedException {
+        int before = 41;
+        synchronized (BLOCK_MONITOR) {
+            String inside = "inside";
+            while (!ready) {
+                BLOCK_MONITOR.wait();
+            }
+            return "ready after " + (before + 1) + " " + inside + ", holds " + Thread.holdsLock(BLOCK_MONITOR);
+        }
     }
 
     public static String condition() throws InterruptedException {
@@ -75,10 +89,19 @@ public final class WaitTarget {
         }
     }
 
-    /** A monitor wait inside a synchronized block: rewritten, but a thread is never captured holding a block's monitor. */
+    /** A timed monitor wait inside a synchronized block on the same monitor: its block form. */
     public static void inBlock(Object monitor) throws InterruptedException {
         synchronized (monitor) {
             monitor.wait(1);
+        }
+    }
+
+    /** Waits inside two blocks: the plain form, a thread is never captured there (the outer block stays held). */
+    public static void nestedBlocks(Object outer, Object monitor) throws InterruptedException {
+        synchronized (outer) {
+            synchronized (monitor) {
+                monitor.wait(1);
+            }
         }
     }
 }

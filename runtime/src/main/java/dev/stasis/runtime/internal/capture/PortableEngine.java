@@ -2,6 +2,7 @@ package dev.stasis.runtime.internal.capture;
 
 import dev.stasis.rt.Engine;
 import dev.stasis.rt.Frame;
+import dev.stasis.rt.ObjectWaitCalls;
 import dev.stasis.rt.Stasis;
 import dev.stasis.rt.Wakeups;
 import dev.stasis.runtime.internal.registry.InstrumentedClasses;
@@ -78,6 +79,8 @@ public final class PortableEngine implements Engine {
 
     @Override
     public boolean poll() {
+        // Read on every poll, so it is only ever seen by the wait loop's poll that follows the cut wait.
+        Object releasable = ObjectWaitCalls.takeReleasedAtPoll();
         Quiesce current = quiesce;
         if (current == null) {
             return false;
@@ -103,7 +106,7 @@ public final class PortableEngine implements Engine {
         if (now - slot.nextWalkNanos < 0) {
             return false;
         }
-        StackInspector.Verdict verdict = inspector.inspectCurrentThread();
+        StackInspector.Verdict verdict = inspector.inspectCurrentThread(releasable);
         if (!verdict.capturable()) {
             current.blockedAt(self, verdict.blocker());
             slot.nextWalkNanos = now + RECHECK_NANOS;

@@ -58,7 +58,11 @@ final class StackInspector {
         this.registry = registry;
     }
 
-    Verdict inspectCurrentThread() {
+    /**
+     * {@code releasable}: the monitor of the {@code synchronized} block the top application frame waits in, when
+     * that frame's save path exits it ({@code ObjectWaitCalls.takeReleasedAtPoll}); else null.
+     */
+    Verdict inspectCurrentThread(Object releasable) {
         List<StackFrame> frames = WALKER.walk(stream -> stream.dropWhile(StackInspector::isStasisFrame)
                 .collect(Collectors.toList()));
         int applicationFrames = frames.size();
@@ -93,7 +97,7 @@ final class StackInspector {
                 return blocked;
             }
         }
-        Verdict locks = checkLocks(frames.subList(0, applicationFrames));
+        Verdict locks = checkLocks(frames.subList(0, applicationFrames), releasable);
         if (locks != null) {
             return locks;
         }
@@ -232,14 +236,14 @@ final class StackInspector {
      * ({@link LockCalls}); asking the JVM for them would search the whole heap for every thread. A hold
      * that escaped the count is caught once per checkpoint, at the cut ({@link UntrackedLocks}).
      */
-    private Verdict checkLocks(List<StackFrame> frames) {
+    private Verdict checkLocks(List<StackFrame> frames, Object releasable) {
         Object lock = LockCalls.heldByCurrentThread();
         if (lock != null) {
             return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
                     + identity(lock) + "; a thread is captured only when it holds no such lock");
         }
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return checkVirtualThreadLocks();
+            return checkVirtualThreadLocks(frames.get(0), releasable);
         }
         ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
         if (info == null) {
@@ -254,7 +258,10 @@ final class StackInspector {
         for (MonitorInfo monitor : monitors) {
             int depth = monitor.getLockedStackDepth();
             int frame = depth >= 0 && depth < frameOfDepth.length ? frameOfDepth[depth] : -1;
-            if (frame < 0 || ++monitorsPerFrame[frame] > 1 || !isSynchronizedMethod(frames.get(frame))) {
+            boolean released = frame == 0 && releasable != null
+                    && monitor.getIdentityHashCode() == System.identityHashCode(releasable)
+                    && monitor.getClassName().equals(releasable.getClass().getName());
+            if (frame < 0 || ++monitorsPerFrame[frame] > 1 || !released && !isSynchronizedMethod(frames.get(frame))) {
                 return Verdict.blocked(monitor.getLockedStackFrame(), "holds the monitor of " + monitor
                         + " (a synchronized block); a thread is captured only outside synchronized blocks");
             }
@@ -271,7 +278,7 @@ final class StackInspector {
      * No thread dump covers a virtual thread, so its monitors are read from its own live frames: each frame may hold
      * one, and only if it is a {@code synchronized} method. Stasis's own frames (the poll) are not the program's.
      */
-    private static Verdict checkVirtualThreadLocks() {
+    private static Verdict checkVirtualThreadLocks(StackFrame top, Object releasable) {
         if (!LiveLocals.available()) {
             return Verdict.blocked(null, "this JDK does not let Stasis read which monitors a virtual thread holds "
                     + "(java.lang.LiveStackFrame), so it cannot tell whether it is inside a synchronized block");
@@ -281,7 +288,9 @@ final class StackInspector {
             if (isStasisFrame(frame)) {
                 continue;
             }
-            if (held.monitors().size() > 1 || !isSynchronizedMethod(frame)) {
+            boolean released = releasable != null && held.monitors().size() == 1
+                    && held.monitors().get(0) == releasable && isSameFrame(frame, top);
+            if (held.monitors().size() > 1 || !released && !isSynchronizedMethod(frame)) {
                 Object monitor = held.monitors().get(held.monitors().size() - 1);
                 return Verdict.blocked(frame.toStackTraceElement(), "holds the monitor of "
                         + monitor.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(monitor))
@@ -289,6 +298,12 @@ final class StackInspector {
             }
         }
         return null;
+    }
+
+    /** The same method at the same instruction: two walks of one thread's stack do not share frame objects. */
+    private static boolean isSameFrame(StackFrame a, StackFrame b) {
+        return a.getClassName().equals(b.getClassName()) && a.getMethodName().equals(b.getMethodName())
+                && a.getDescriptor().equals(b.getDescriptor()) && a.getByteCodeIndex() == b.getByteCodeIndex();
     }
 
     /**
