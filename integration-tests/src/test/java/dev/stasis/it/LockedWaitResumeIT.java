@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@code CyclicBarrier}, is checkpointed at once (the checkpoint timeout is far shorter than the wait);
  * after {@code kill -9} and a relaunch it resumes in the wait, the lock saved unlocked is taken back with
  * its holds and fairness, and the wait ends at its deadline on the program's clock, not before and not a
- * whole wait later. Inside a {@code synchronized} block a thread is never captured: the checkpoint fails
- * with a message naming the thread, the monitor and the frame, and the program finishes unharmed.
+ * whole wait later. Inside a second {@code synchronized} block (which the wait does not let go of) a thread is
+ * never captured: the checkpoint fails with a message naming the thread, the monitor and the frame, and the
+ * program finishes unharmed.
  */
 class LockedWaitResumeIT {
     private static final long WAIT_MILLIS = 12_000;
@@ -36,9 +37,14 @@ class LockedWaitResumeIT {
             "condition | condition: holds 2, fair true, waiters 0             | 17",
             "monitor   | monitor: holds true                                  | 17",
             "barrier   | barrier: timed out, broken true, parties waiting 0   | 17",
+            "block     | block: holds true                                    | 17",
             // The helpers read lock and barrier internals by reflection from the bootstrap loader: on 25 too.
             "condition | condition: holds 2, fair true, waiters 0             | 25",
-            "barrier   | barrier: timed out, broken true, parties waiting 0   | 25"})
+            "barrier   | barrier: timed out, broken true, parties waiting 0   | 25",
+            // The block's monitor exit and entry are generated code; on 25 a virtual thread's monitors are read
+            // from its own frames.
+            "block         | block: holds true                            | 25",
+            "virtual-block | virtual block: holds true                    | 25"})
     void a_thread_in_the_wait_is_checkpointed_at_once_and_resumes_in_it_with_its_lock_back(String kind, String holding,
             int jdk) {
         Path snapshots = work.resolve("snapshots");
@@ -101,10 +107,10 @@ class LockedWaitResumeIT {
     }
 
     @Test
-    void a_wait_inside_a_synchronized_block_fails_the_checkpoint_naming_thread_monitor_and_frame_and_the_program_finishes() {
-        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "block", Long.toString(BLOCK_WAIT_MILLIS))
+    void a_wait_inside_an_outer_synchronized_block_fails_the_checkpoint_naming_thread_monitor_and_frame_and_the_program_finishes() {
+        JvmCommand command = JvmCommand.of(Samples.LOCKED_WAIT, "nested", Long.toString(BLOCK_WAIT_MILLIS))
                 .withAgent("dir=" + work.resolve("snapshots") + ",timeout=2s");
-        try (ForkedJvm jvm = ForkedJvm.start(command, work, "block")) {
+        try (ForkedJvm jvm = ForkedJvm.start(command, work, "nested")) {
             jvm.awaitLine(line -> line.startsWith("waiting"), "the waiting line", START_TIMEOUT);
             AgentCli.Result checkpoint = AgentCli.checkpoint(jvm, work);
             boolean stillWaiting = jvm.isAlive() && jvm.stdoutLines().stream().noneMatch(line -> line.startsWith("waited"));
@@ -114,11 +120,11 @@ class LockedWaitResumeIT {
             assertThat(checkpoint.exitCode()).as(checkpoint.describe()).isNotZero();
             assertThat(checkpoint.stderr()).as(checkpoint.describe())
                     .contains("thread main could not stop at a capturable point")
-                    .contains("at dev.stasis.samples.waits.LockedWait.block(LockedWait.java:")
+                    .contains("at dev.stasis.samples.waits.LockedWait.nested(LockedWait.java:")
                     .contains("holds the monitor of java.lang.Object@")
                     .contains("a thread is captured only outside synchronized blocks");
             assertThat(jvm.awaitExit(Duration.ofMillis(BLOCK_WAIT_MILLIS).plus(START_TIMEOUT))).as(jvm.describe()).isZero();
-            assertThat(jvm.stdoutLines()).as(jvm.describe()).contains("block: holds true");
+            assertThat(jvm.stdoutLines()).as(jvm.describe()).contains("block: holds true, outer true");
         }
     }
 

@@ -10,11 +10,11 @@ import java.util.concurrent.ThreadFactory;
  * baseline, so the JDK 21 API is reached by reflection here, once; the rest of the sample uses the factory as any
  * program would.
  */
-final class VirtualThreadFactory {
+public final class VirtualThreadFactory {
     private VirtualThreadFactory() {
     }
 
-    static ThreadFactory named(String prefix) {
+    public static ThreadFactory named(String prefix) {
         requireVirtualThreads();
         try {
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);

@@ -1,5 +1,6 @@
 package dev.stasis.samples.waits;
 
+import dev.stasis.samples.virtualthreads.VirtualThreadFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BrokenBarrierException;
@@ -13,12 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Waits once, for the milliseconds given, in a wait that returns holding a lock: {@code condition} (a
  * timed {@code Condition.awaitNanos} loop under a fair {@code ReentrantLock} held twice), {@code monitor}
  * (a timed {@code Object.wait} loop in a {@code synchronized} method) or {@code barrier} (a timed
- * {@code CyclicBarrier.await} no other party comes to), or {@code block} (a timed {@code Object.wait} loop
- * inside a {@code synchronized} block, where a thread is never captured). Nobody signals: each wait ends at its deadline, and
+ * {@code CyclicBarrier.await} no other party comes to), {@code block} (a timed {@code Object.wait} loop
+ * inside a {@code synchronized} block on the waited monitor), {@code virtual-block} (the same on a virtual
+ * thread the main thread joins; JDK 21 and later) or {@code nested} (the same {@code block} called from inside
+ * another {@code synchronized} block, which stays held while the inner wait waits). Nobody signals: each wait ends at its deadline, and
  * the program says how long it took on its own clock and what it holds then. Under the agent each wait is
  * a safepoint: a checkpoint taken meanwhile does not wait for it, the lock is saved unlocked, and a resumed
- * run takes it back and waits only what was left. In {@code block} a checkpoint fails, naming the thread,
- * the block's monitor and the frame, and the program finishes as it would have.
+ * run takes it back and waits only what was left. In {@code nested} a checkpoint fails, naming the thread,
+ * the outer block's monitor and the frame, and the program finishes as it would have.
  *
  * <p>{@code signalled <file>} waits on the condition without a timeout until a thread named
  * {@code stasis-signaller} (so the agent does not count it as the program's) sees {@code file} appear,
@@ -30,6 +33,7 @@ public final class LockedWait {
     private static final Condition NEVER_SIGNALLED = LOCK.newCondition();
     private static final CyclicBarrier NOBODY_ELSE = new CyclicBarrier(2);
     private static final Object MONITOR = new Object();
+    private static final Object OUTER = new Object();
 
     private LockedWait() {
     }
@@ -50,7 +54,10 @@ public final class LockedWait {
             case "monitor" -> monitor(millis);
             case "barrier" -> barrier(millis);
             case "block" -> block(millis);
-            default -> throw new IllegalArgumentException("unknown wait " + kind + ": condition, monitor, barrier or block");
+            case "virtual-block" -> onVirtualThread(millis);
+            case "nested" -> nested(millis);
+            default -> throw new IllegalArgumentException("unknown wait " + kind
+                    + ": condition, monitor, barrier, block, virtual-block or nested");
         };
         long after = System.nanoTime();
         System.out.println("waited " + (after - before) / 1_000_000 + " ms");
@@ -136,6 +143,27 @@ public final class LockedWait {
                 MONITOR.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
             }
             return "block: holds " + Thread.holdsLock(MONITOR);
+        }
+    }
+
+    private static String onVirtualThread(long millis) throws InterruptedException {
+        String[] holding = new String[1];
+        Thread waiter = VirtualThreadFactory.named("block-waiter-").newThread(() -> {
+            try {
+                holding[0] = block(millis);
+            } catch (InterruptedException e) {
+                holding[0] = "interrupted";
+            }
+        });
+        waiter.start();
+        waiter.join();
+        return "virtual " + holding[0];
+    }
+
+    private static String nested(long millis) throws InterruptedException {
+        synchronized (OUTER) {
+            String holding = block(millis);
+            return holding + ", outer " + Thread.holdsLock(OUTER);
         }
     }
 
