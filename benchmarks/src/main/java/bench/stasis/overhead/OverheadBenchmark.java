@@ -32,11 +32,14 @@ public class OverheadBenchmark {
     static final int ALLOCATIONS = 1 << 20;
     static final int PIGEONHOLE_HOLES = 7;
     static final int LOCK_ROUNDS = 1 << 16;
+    static final int SYNCHRONIZED_BLOCKS = 1 << 12;
+    static final int CALLS_PER_BLOCK = 16;
 
     private int[] ints;
     private long[] longs;
     private Integer[] keys;
     private final ReentrantLock lock = new ReentrantLock();
+    private final Object monitor = new Object();
 
     @Setup
     public void setUp() {
@@ -79,6 +82,11 @@ public class OverheadBenchmark {
     @Benchmark
     public long lockUnlockUncontended() {
         return LockWork.lockedIncrements(lock, LOCK_ROUNDS);
+    }
+
+    @Benchmark
+    public long synchronizedBlockCalls() {
+        return LockWork.synchronizedBlocks(monitor, SYNCHRONIZED_BLOCKS, CALLS_PER_BLOCK);
     }
 
     @Benchmark
