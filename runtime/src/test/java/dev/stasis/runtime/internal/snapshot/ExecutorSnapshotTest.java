@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -193,6 +194,80 @@ class ExecutorSnapshotTest {
             assertThat(delayedBack.get(10, TimeUnit.SECONDS)).isEqualTo("late");
         } finally {
             pool.shutdownNow();
+            if (poolBack != null) {
+                poolBack.shutdownNow();
+            }
+        }
+    }
+
+    /** What the program's stage functions and the stages after them did: shared by the originals and copies. */
+    static final java.util.Queue<String> STAGE_CALLS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A stage function of the program. */
+    record Times(int factor) implements java.util.function.Function<Integer, Integer> {
+        @Override
+        public Integer apply(Integer x) {
+            STAGE_CALLS.add("times " + factor + " of " + x);
+            return x * factor;
+        }
+    }
+
+    /** A two-input stage function of the program. */
+    record Multiply() implements java.util.function.BiFunction<Integer, Integer, Integer> {
+        @Override
+        public Integer apply(Integer x, Integer y) {
+            STAGE_CALLS.add("multiply " + x + " " + y);
+            return x * y;
+        }
+    }
+
+    /** A handle function of the program. */
+    record Describe() implements java.util.function.BiFunction<Integer, Throwable, String> {
+        @Override
+        public String apply(Integer x, Throwable failure) {
+            STAGE_CALLS.add("describe " + x + " " + failure);
+            return x + " " + failure;
+        }
+    }
+
+    @Test
+    void async_stages_queued_on_a_pool_come_back_in_its_queue_and_each_runs_once_on_the_restored_pool()
+            throws Exception {
+        STAGE_CALLS.clear();
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        pool.execute(() -> {
+            try {
+                release.await(); // the only worker is busy: the stages wait in the queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Integer> pending = new CompletableFuture<>();
+        CompletableFuture<Integer> applied = pending.thenApplyAsync(new Times(7), pool);
+        CompletableFuture<Integer> afterApplied = applied.thenApply(new Times(2));
+        CompletableFuture<Integer> combined = CompletableFuture.completedFuture(6)
+                .thenCombineAsync(CompletableFuture.completedFuture(7), new Multiply(), pool);
+        CompletableFuture<String> handled = CompletableFuture.<Integer>failedFuture(new IllegalStateException("boom"))
+                .handleAsync(new Describe(), pool);
+        pending.complete(6); // queued by the source's completion, the others at once
+        ThreadPoolExecutor poolBack = null;
+        try {
+            assertThat(pool.getQueue()).hasSize(3);
+            Object[] back = Snapshots.roundTrip(dir, pool, afterApplied, combined, handled);
+            poolBack = (ThreadPoolExecutor) back[0];
+            assertThat(poolBack.getQueue()).hasSize(3);
+            assertThat(STAGE_CALLS).as("nothing ran before the resume").isEmpty();
+
+            poolBack.prestartAllCoreThreads(); // what a resume does for a queue that is not empty
+            assertThat(((CompletableFuture<?>) back[1]).get(10, TimeUnit.SECONDS)).isEqualTo(84);
+            assertThat(((CompletableFuture<?>) back[2]).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+            assertThat(((CompletableFuture<?>) back[3]).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("null java.lang.IllegalStateException: boom");
+            assertThat(STAGE_CALLS).containsExactlyInAnyOrder("times 7 of 6", "times 2 of 42", "multiply 6 7",
+                    "describe null java.lang.IllegalStateException: boom");
+        } finally {
+            pool.shutdownNow(); // the originals never run: their worker is interrupted, the queue drained
             if (poolBack != null) {
                 poolBack.shutdownNow();
             }
