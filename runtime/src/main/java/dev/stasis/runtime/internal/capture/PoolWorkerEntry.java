@@ -109,7 +109,8 @@ final class PoolWorkerEntry {
         }
         if (AsyncStages.isStage(between)) {
             AsyncStages.Found stage = AsyncStages.standIn(task, between);
-            return stage.refusal() != null ? refused(stage.refusal()) : new Entry(new PoolTask(pool, stage.task()), null);
+            return stage.refusal() != null ? refused(stage.refusal())
+                    : new Entry(new PoolTask(pool, stage.task()), null);
         }
         StringBuilder chain = new StringBuilder();
         for (StackFrame frame : between) {
