@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 final class AsyncStages {
     private static final String FUTURE = CompletableFuture.class.getName();
     private static final String COMPLETION_RUN = FUTURE + "$Completion.run";
+    private static final String ALT_RESULT = FUTURE + "$AltResult";
+    private static final String MINIMAL_STAGE = FUTURE + "$MinimalStage";
 
     /** A supported stage: the class of its {@code Completion}, its helper frame (or null) and its call. */
     private record Kind(Call call, String helper) {
@@ -61,8 +63,9 @@ final class AsyncStages {
         Kind kind = KINDS.get(type);
         if (kind == null) {
             return refused("the pool worker runs the CompletableFuture stage " + type.substring(FUTURE.length() + 1)
-                    + " (applyToEitherAsync, acceptEitherAsync, runAfterEitherAsync or exceptionallyAsync, which a "
-                    + "resume could not enter again); this version resumes " + SUPPORTED);
+                    + ", which a resume could not enter again (applyToEitherAsync, acceptEitherAsync, "
+                    + "runAfterEitherAsync, exceptionallyAsync and exceptionallyComposeAsync are not resumed); this "
+                    + "version resumes " + SUPPORTED);
         }
         int expected = kind.helper() == null ? 2 : 3;
         boolean chain = between.size() == expected && name(between.get(expected - 2)).equals(type + ".tryFire")
@@ -79,6 +82,10 @@ final class AsyncStages {
                 || function == null) {
             return refused("cannot read the dependent future, the source and the function of the " + type
                     + " the pool worker runs");
+        }
+        if (dep.getClass().getName().equals(MINIMAL_STAGE)) {
+            return refused("the pool worker runs a stage of a minimalCompletionStage, whose future cannot be "
+                    + "completed from outside the JDK; this version resumes " + SUPPORTED + " of CompletableFutures");
         }
         @SuppressWarnings("unchecked")
         CompletableFuture<Object> future = (CompletableFuture<Object>) dep;
@@ -114,19 +121,21 @@ final class AsyncStages {
                 : AsyncTaskAgain.twoInputs(future, kind.call(), function, first.value(), other.value()));
     }
 
-    /** A complete future's value, or the exception the JDK hands to {@code handle}/{@code whenComplete}. */
+    /**
+     * A complete future's value, or the exception as stored, which the JDK hands to {@code handle}/{@code
+     * whenComplete} (read from its {@code result} field: {@code join} would wrap it, and a {@code
+     * minimalCompletionStage} answers no query at all).
+     */
     private record Outcome(Object value, Throwable failure) {
         static Outcome of(CompletableFuture<?> future) {
-            if (!future.isDone()) {
+            Object result = read(future, "result");
+            if (result == null) {
                 return null;
             }
-            // Read as handle would get it: not through join, which wraps and would hide the exception as stored.
-            Object[] seen = new Object[2];
-            future.whenComplete((value, failure) -> {
-                seen[0] = value;
-                seen[1] = failure;
-            });
-            return new Outcome(seen[0], (Throwable) seen[1]);
+            if (result.getClass().getName().equals(ALT_RESULT)) {
+                return new Outcome(null, (Throwable) read(result, "ex")); // ex null: completed with null
+            }
+            return new Outcome(result, null);
         }
     }
 

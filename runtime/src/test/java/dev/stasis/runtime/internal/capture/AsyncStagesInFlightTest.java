@@ -209,9 +209,24 @@ class AsyncStagesInFlightTest {
         first.complete(6);
 
         assertThat(either.get(10, TimeUnit.SECONDS)).isEqualTo(42);
-        assertThat(Probe.entry().refusal()).contains("OrApply").contains("applyToEitherAsync")
+        assertThat(Probe.entry().refusal()).contains("stage OrApply").contains("applyToEitherAsync")
                 .contains("this version resumes thenApplyAsync, thenAcceptAsync, thenRunAsync, handleAsync, "
                         + "whenCompleteAsync, thenComposeAsync, thenCombineAsync");
+    }
+
+    @Test
+    void a_stage_of_a_minimal_completion_stage_is_refused_as_its_future_cannot_be_completed_from_outside()
+            throws Exception {
+        Probe.use(pool, null);
+        CompletableFuture<Integer> first = new CompletableFuture<>();
+        CompletableFuture<Integer> applied = first.minimalCompletionStage().thenApplyAsync(new Times(7), pool)
+                .toCompletableFuture();
+        first.complete(6);
+
+        awaitDone(applied);
+        assertThat(applied.get()).isEqualTo(42);
+        assertThat(Probe.entry()).as("inspected without an exception").isNotNull();
+        assertThat(Probe.entry().refusal()).contains("a stage of a minimalCompletionStage");
     }
 
     private static void complete(CompletableFuture<Integer> source, Object with) {
