@@ -3,6 +3,7 @@ package dev.stasis.runtime.internal.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stasis.runtime.internal.snapshot.executors.AsyncTaskAgain;
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
 import dev.stasis.runtime.internal.snapshot.executors.ScheduledTimes;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -272,6 +274,38 @@ class ExecutorSnapshotTest {
                 poolBack.shutdownNow();
             }
         }
+    }
+
+    /** A thenCompose function of the program whose stage completes later. */
+    record Later(CompletableFuture<Integer> stage) implements java.util.function.Function<Integer,
+            java.util.concurrent.CompletionStage<Integer>> {
+        @Override
+        public java.util.concurrent.CompletionStage<Integer> apply(Integer x) {
+            return stage;
+        }
+    }
+
+    @Test
+    void a_resumed_compose_stage_waiting_for_the_stage_its_function_returned_survives_another_snapshot()
+            throws Exception {
+        CompletableFuture<Integer> returned = new CompletableFuture<>();
+        CompletableFuture<Integer> failing = new CompletableFuture<>();
+        CompletableFuture<Object> dependent = new CompletableFuture<>();
+        CompletableFuture<Object> failed = new CompletableFuture<>();
+        AsyncTaskAgain.oneInput(dependent, AsyncTaskAgain.Call.COMPOSE, new Later(returned), 6).run();
+        AsyncTaskAgain.oneInput(failed, AsyncTaskAgain.Call.COMPOSE, new Later(failing), 6).run();
+        assertThat(dependent).as("relayed only when the returned stage completes").isNotDone();
+
+        Object[] back = Snapshots.roundTrip(dir, returned, dependent, failing, failed);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer> returnedBack = (CompletableFuture<Integer>) back[0];
+        returnedBack.complete(7);
+        ((CompletableFuture<?>) back[2]).completeExceptionally(new IllegalStateException("late failure"));
+
+        assertThat(((CompletableFuture<?>) back[1]).get(10, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThatThrownBy(((CompletableFuture<?>) back[3])::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("late failure");
+        assertThat(dependent).as("the original, whose stage never completed").isNotDone();
     }
 
     /** A program's pool with hooks of its own. */
