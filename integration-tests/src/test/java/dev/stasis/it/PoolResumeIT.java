@@ -15,11 +15,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A job whose work runs on a thread pool (the pools sample: a fixed pool with tasks queued behind the running
  * ones, some through {@code execute}; a cached pool handing tasks straight to idle workers; a single-thread
- * executor; {@code CompletableFuture.supplyAsync}, {@code invokeAll} and an {@code ExecutorCompletionService} on
- * a fixed pool; the scheduled sample, a periodic task and a delayed one on a {@code ScheduledThreadPoolExecutor},
- * where the delayed task must not run early) is checkpointed every 100-200 ms and killed
+ * executor; {@code CompletableFuture.supplyAsync}, chains of {@code CompletableFuture} async stages ({@code
+ * thenApplyAsync}, {@code thenCombineAsync}, {@code thenComposeAsync}, {@code handleAsync}, {@code
+ * whenCompleteAsync}, {@code thenAcceptAsync}, {@code thenRunAsync}), {@code invokeAll} and an {@code
+ * ExecutorCompletionService} on a fixed pool; the scheduled sample, a periodic task and a delayed one on a {@code
+ * ScheduledThreadPoolExecutor}, where the delayed task must not run early) is checkpointed every 100-200 ms and killed
  * with {@code kill -9} at random moments, relaunched each time. Most checkpoints find tasks in flight on the
- * workers and main blocked in {@code Future.get}, {@code invokeAll} or {@code CompletionService.take}; every one
+ * workers (for the stages, stages of every kind the chain uses) and main blocked in {@code Future.get}, {@code
+ * invokeAll} or {@code CompletionService.take}; every one
  * must succeed. The job ends with the result of an
  * uninterrupted run: every chunk ran exactly once, every {@code Future} completed with its chunk's result, and
  * the pool, shut down at the end, terminated.
@@ -43,7 +46,7 @@ class PoolResumeIT {
     @ParameterizedTest(name = "{0} pool on JDK {3}")
     @CsvSource({"fixed, 48, 6, 17", "cached, 48, 4, 17", "single, 48, 4, 17", "completable, 48, 6, 17",
             "invokeall, 48, 6, 17", "completion, 48, 6, 17", "scheduled, 500, 0, 17", "fixed, 48, 6, 25",
-            "completable, 48, 6, 25", "scheduled, 500, 0, 25"})
+            "completable, 48, 6, 25", "scheduled, 500, 0, 25", "stages, 48, 6, 17", "stages, 48, 6, 25"})
     void killed_at_random_moments_and_resumed_it_ends_with_the_uninterrupted_result(String kind, String chunks,
                                                                                     String wave, int jdk) {
         long seed = Long.getLong("stasis.pools.seed", System.nanoTime());

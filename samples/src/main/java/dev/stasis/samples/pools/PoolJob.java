@@ -22,14 +22,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code cached}: {@code newCachedThreadPool()}; a task goes straight to an idle worker, or a new one;</li>
  *   <li>{@code single}: {@code newSingleThreadExecutor()}, one task at a time;</li>
  *   <li>{@code completable}: {@code CompletableFuture.supplyAsync} on a fixed pool;</li>
+ *   <li>{@code stages}: each chunk a chain of {@code CompletableFuture} async stages on a fixed pool ({@code
+ *       supplyAsync}, {@code thenApplyAsync}, {@code thenCombineAsync}, {@code thenComposeAsync}, {@code
+ *       handleAsync}, {@code whenCompleteAsync}, {@code thenAcceptAsync}, {@code thenRunAsync}), its work split
+ *       among them, so a checkpoint finds stages of every kind running and queued;</li>
  *   <li>{@code invokeall}: each wave through {@code invokeAll} on a fixed pool;</li>
  *   <li>{@code completion}: each wave through an {@code ExecutorCompletionService} on a fixed pool, results taken
  *       in the order they finish.</li>
  * </ul>
- * Every chunk records that it ran, at its end; the last line gives the digest of all results in order and
- * whether every chunk ran exactly once. It is the same however often the job was checkpointed, killed and
- * resumed, or a task was lost, run twice, or its {@code Future} never completed. Arguments: kind, chunks, the
- * iterations of one chunk, chunks per wave.
+ * Every chunk (every step of a staged chunk) records that it ran, at its end; the last line gives the digest of
+ * all results in order and whether every chunk (every step) ran exactly once. It is the same however often the
+ * job was checkpointed, killed and resumed, or a task was lost, run twice, or its {@code Future} never completed.
+ * Arguments: kind, chunks, the iterations of one chunk, chunks per wave.
  */
 public final class PoolJob {
     private PoolJob() {
@@ -41,18 +45,19 @@ public final class PoolJob {
         long iterations = Long.parseLong(args[2]);
         int wave = Integer.parseInt(args[3]);
         ExecutorService pool = switch (kind) {
-            case "fixed", "completable", "invokeall", "completion" -> Executors.newFixedThreadPool(3);
+            case "fixed", "completable", "stages", "invokeall", "completion" -> Executors.newFixedThreadPool(3);
             case "cached" -> Executors.newCachedThreadPool();
             case "single" -> Executors.newSingleThreadExecutor();
-            default -> throw new IllegalArgumentException("kind must be fixed, cached, single, completable, invokeall or "
-                    + "completion: " + kind);
+            default -> throw new IllegalArgumentException("kind must be fixed, cached, single, completable, stages, "
+                    + "invokeall or completion: " + kind);
         };
-        Ledger ledger = new Ledger(chunks);
+        Ledger ledger = new Ledger(chunks, kind.equals("stages") ? StagedChunk.STEPS : 1);
         System.out.println("started " + kind + " " + chunks);
         for (int first = 0; first < chunks; first += wave) {
             int end = Math.min(chunks, first + wave);
             switch (kind) {
                 case "completable" -> runCompletableWave(pool, ledger, first, end, iterations);
+                case "stages" -> runStagesWave(pool, ledger, first, end, iterations);
                 case "invokeall" -> runInvokeAllWave(pool, ledger, first, end, iterations);
                 case "completion" -> runCompletionWave(pool, ledger, first, end, iterations);
                 default -> runWave(pool, ledger, first, end, iterations, kind.equals("fixed"));
@@ -109,6 +114,17 @@ public final class PoolJob {
         }
     }
 
+    private static void runStagesWave(ExecutorService pool, Ledger ledger, int first, int end, long iterations)
+            throws InterruptedException, ExecutionException {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = first; i < end; i++) {
+            futures.add(new StagedChunk(i, iterations, ledger).start(pool));
+        }
+        for (CompletableFuture<Void> future : futures) {
+            future.get();
+        }
+    }
+
     private static void runInvokeAllWave(ExecutorService pool, Ledger ledger, int first, int end, long iterations)
             throws InterruptedException, ExecutionException {
         List<Chunk> chunks = new ArrayList<>();
@@ -161,17 +177,76 @@ public final class PoolJob {
         }
     }
 
-    /** Results by chunk, and how often each chunk ran to its end. */
+    /**
+     * One chunk's work as a chain of async stages on the pool, each step a share of the iterations: every stage
+     * kind the chain uses has work in flight at some moment. Each step records that it ran; the chain stores the
+     * chunk's result at its end.
+     */
+    static final class StagedChunk {
+        static final int STEPS = 9;
+        private final int index;
+        private final long iterations;
+        private final Ledger ledger;
+
+        StagedChunk(int index, long iterations, Ledger ledger) {
+            this.index = index;
+            this.iterations = Math.max(1, iterations / STEPS);
+            this.ledger = ledger;
+        }
+
+        CompletableFuture<Void> start(ExecutorService pool) {
+            CompletableFuture<Long> side = CompletableFuture.supplyAsync(() -> step(0, ~index), pool);
+            return CompletableFuture.supplyAsync(() -> step(1, index + 1), pool)
+                    .thenApplyAsync(x -> step(2, x), pool)
+                    .thenCombineAsync(side, (x, y) -> step(3, x ^ y), pool)
+                    .thenComposeAsync(x -> CompletableFuture.completedFuture(step(4, x)), pool)
+                    .handleAsync((x, failure) -> failure == null ? step(5, x) : -1L, pool)
+                    .whenCompleteAsync((x, failure) -> ledger.extra(index, step(6, x)), pool)
+                    .thenAcceptAsync(x -> ledger.result(index, step(7, x)), pool)
+                    .thenRunAsync(() -> ledger.result(index, step(8, ledger.resultOf(index))), pool);
+        }
+
+        private long step(int step, long seed) {
+            long x = seed * 31 + step;
+            long hits = 0;
+            for (long i = 0; i < iterations; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                if ((x >>> 48) == 0) {
+                    hits++;
+                }
+            }
+            ledger.ran(index, step);
+            return x ^ hits;
+        }
+    }
+
+    /** Results by chunk (and what a chunk's side steps computed), and how often each step of each chunk ran. */
     static final class Ledger {
         private final long[] results;
+        private final long[] extras;
+        private final int steps;
         private final ConcurrentHashMap<Integer, Integer> runs = new ConcurrentHashMap<>();
 
-        Ledger(int chunks) {
+        Ledger(int chunks, int steps) {
             results = new long[chunks];
+            extras = new long[chunks];
+            this.steps = steps;
         }
 
         void ran(int index) {
-            runs.merge(index, 1, Integer::sum);
+            ran(index, 0);
+        }
+
+        void ran(int index, int step) {
+            runs.merge(index * steps + step, 1, Integer::sum);
+        }
+
+        synchronized void extra(int index, long value) {
+            extras[index] = value;
+        }
+
+        synchronized long resultOf(int index) {
+            return results[index];
         }
 
         synchronized void result(int index, long value) {
@@ -183,11 +258,14 @@ public final class PoolJob {
             for (long result : results) {
                 digest = digest * 31 + result;
             }
+            for (int i = 0; steps > 1 && i < extras.length; i++) {
+                digest = digest * 31 + extras[i];
+            }
             return digest;
         }
 
         boolean eachRanOnce() {
-            for (int i = 0; i < results.length; i++) {
+            for (int i = 0; i < results.length * steps; i++) {
                 if (runs.getOrDefault(i, 0) != 1) {
                     return false;
                 }

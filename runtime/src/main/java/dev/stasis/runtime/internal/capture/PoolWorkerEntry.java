@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * frames in the middle, but it can run the same task again on a worker of the recreated pool, because each
  * JDK frame accepted here is stateless up to its call into the application: {@code FutureTask.run} (still
  * {@code NEW}; the result goes to the {@code Future} the program holds), {@code Executors.RunnableAdapter},
- * a plain {@code Runnable}, and {@code CompletableFuture}'s async tasks (replaced by {@link AsyncTaskAgain},
- * as they clear their fields before the call). Anything else between the pool and the application is refused.
+ * a plain {@code Runnable}, and {@code CompletableFuture}'s async tasks and async stages (replaced by {@link
+ * AsyncTaskAgain}: the tasks clear their fields before the call, a stage would skip its function if its future were
+ * completed meanwhile; see {@link AsyncStages}). Anything else between the pool and the application is refused.
  */
 final class PoolWorkerEntry {
     static final String RUN_WORKER_OWNER = ThreadPoolExecutor.class.getName();
@@ -106,6 +107,11 @@ final class PoolWorkerEntry {
         if (between.size() == 1 && (is(top, ASYNC_SUPPLY, "run") || is(top, ASYNC_RUN, "run"))) {
             return asyncTask(pool, top.getClassName(), live);
         }
+        if (AsyncStages.isStage(between)) {
+            AsyncStages.Found stage = AsyncStages.standIn(task, between);
+            return stage.refusal() != null ? refused(stage.refusal())
+                    : new Entry(new PoolTask(pool, stage.task()), null);
+        }
         StringBuilder chain = new StringBuilder();
         for (StackFrame frame : between) {
             chain.append(chain.length() == 0 ? "" : " <- ").append(frame.getClassName()).append('.')
@@ -113,7 +119,8 @@ final class PoolWorkerEntry {
         }
         return refused("the pool worker runs the application under " + chain + ", which a resume could not enter "
                 + "again; this version resumes tasks run by FutureTask (submit, invokeAll), plain Runnables "
-                + "(execute) and CompletableFuture.supplyAsync/runAsync on such a pool");
+                + "(execute), CompletableFuture.supplyAsync/runAsync and the async stages " + AsyncStages.SUPPORTED
+                + " on such a pool");
     }
 
     /**
@@ -162,8 +169,8 @@ final class PoolWorkerEntry {
             return refused("cannot find the future and the function in " + owner + ".run's frame");
         }
         AsyncTaskAgain again = owner.equals(ASYNC_SUPPLY) && function instanceof Supplier<?> supplier
-                ? new AsyncTaskAgain(future, supplier, null)
-                : new AsyncTaskAgain(future, null, (Runnable) function);
+                ? AsyncTaskAgain.supply(future, supplier)
+                : AsyncTaskAgain.run(future, (Runnable) function);
         return new Entry(new PoolTask(pool, again), null);
     }
 

@@ -18,7 +18,7 @@ public record Manifest(int formatVersion, String snapshotId, String runId, long 
                        Map<String, String> fingerprints, List<String> initOrder, List<String> threads,
                        RunEnvironment environment, long clockNanos) {
     /** The format this agent writes and the only one it reads (docs/FORMAT.md). */
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
 
     public Manifest {
         environment = environment == null ? RunEnvironment.NONE : environment;

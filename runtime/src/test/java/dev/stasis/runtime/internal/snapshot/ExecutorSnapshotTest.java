@@ -3,12 +3,15 @@ package dev.stasis.runtime.internal.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stasis.runtime.internal.snapshot.executors.AsyncTaskAgain;
 import dev.stasis.runtime.internal.snapshot.executors.RestoredPool;
 import dev.stasis.runtime.internal.snapshot.executors.ScheduledTimes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -197,6 +200,112 @@ class ExecutorSnapshotTest {
                 poolBack.shutdownNow();
             }
         }
+    }
+
+    /** What the program's stage functions and the stages after them did: shared by the originals and copies. */
+    static final java.util.Queue<String> STAGE_CALLS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A stage function of the program. */
+    record Times(int factor) implements java.util.function.Function<Integer, Integer> {
+        @Override
+        public Integer apply(Integer x) {
+            STAGE_CALLS.add("times " + factor + " of " + x);
+            return x * factor;
+        }
+    }
+
+    /** A two-input stage function of the program. */
+    record Multiply() implements java.util.function.BiFunction<Integer, Integer, Integer> {
+        @Override
+        public Integer apply(Integer x, Integer y) {
+            STAGE_CALLS.add("multiply " + x + " " + y);
+            return x * y;
+        }
+    }
+
+    /** A handle function of the program. */
+    record Describe() implements java.util.function.BiFunction<Integer, Throwable, String> {
+        @Override
+        public String apply(Integer x, Throwable failure) {
+            STAGE_CALLS.add("describe " + x + " " + failure);
+            return x + " " + failure;
+        }
+    }
+
+    @Test
+    void async_stages_queued_on_a_pool_come_back_in_its_queue_and_each_runs_once_on_the_restored_pool()
+            throws Exception {
+        STAGE_CALLS.clear();
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        pool.execute(() -> {
+            try {
+                release.await(); // the only worker is busy: the stages wait in the queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Integer> pending = new CompletableFuture<>();
+        CompletableFuture<Integer> applied = pending.thenApplyAsync(new Times(7), pool);
+        CompletableFuture<Integer> afterApplied = applied.thenApply(new Times(2));
+        CompletableFuture<Integer> combined = CompletableFuture.completedFuture(6)
+                .thenCombineAsync(CompletableFuture.completedFuture(7), new Multiply(), pool);
+        CompletableFuture<String> handled = CompletableFuture.<Integer>failedFuture(new IllegalStateException("boom"))
+                .handleAsync(new Describe(), pool);
+        pending.complete(6); // queued by the source's completion, the others at once
+        ThreadPoolExecutor poolBack = null;
+        try {
+            assertThat(pool.getQueue()).hasSize(3);
+            Object[] back = Snapshots.roundTrip(dir, pool, afterApplied, combined, handled);
+            poolBack = (ThreadPoolExecutor) back[0];
+            assertThat(poolBack.getQueue()).hasSize(3);
+            assertThat(STAGE_CALLS).as("nothing ran before the resume").isEmpty();
+
+            poolBack.prestartAllCoreThreads(); // what a resume does for a queue that is not empty
+            assertThat(((CompletableFuture<?>) back[1]).get(10, TimeUnit.SECONDS)).isEqualTo(84);
+            assertThat(((CompletableFuture<?>) back[2]).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+            assertThat(((CompletableFuture<?>) back[3]).get(10, TimeUnit.SECONDS))
+                    .isEqualTo("null java.lang.IllegalStateException: boom");
+            assertThat(STAGE_CALLS).containsExactlyInAnyOrder("times 7 of 6", "times 2 of 42", "multiply 6 7",
+                    "describe null java.lang.IllegalStateException: boom");
+        } finally {
+            pool.shutdownNow(); // the originals never run: their worker is interrupted, the queue drained
+            if (poolBack != null) {
+                poolBack.shutdownNow();
+            }
+        }
+    }
+
+    /** A thenCompose function of the program whose stage completes later. */
+    record Later(CompletableFuture<Integer> stage) implements java.util.function.Function<Integer,
+            java.util.concurrent.CompletionStage<Integer>> {
+        @Override
+        public java.util.concurrent.CompletionStage<Integer> apply(Integer x) {
+            return stage;
+        }
+    }
+
+    @Test
+    void a_resumed_compose_stage_waiting_for_the_stage_its_function_returned_survives_another_snapshot()
+            throws Exception {
+        CompletableFuture<Integer> returned = new CompletableFuture<>();
+        CompletableFuture<Integer> failing = new CompletableFuture<>();
+        CompletableFuture<Object> dependent = new CompletableFuture<>();
+        CompletableFuture<Object> failed = new CompletableFuture<>();
+        AsyncTaskAgain.oneInput(dependent, AsyncTaskAgain.Call.COMPOSE, new Later(returned), 6).run();
+        AsyncTaskAgain.oneInput(failed, AsyncTaskAgain.Call.COMPOSE, new Later(failing), 6).run();
+        assertThat(dependent).as("relayed only when the returned stage completes").isNotDone();
+
+        Object[] back = Snapshots.roundTrip(dir, returned, dependent, failing, failed);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Integer> returnedBack = (CompletableFuture<Integer>) back[0];
+        returnedBack.complete(7);
+        ((CompletableFuture<?>) back[2]).completeExceptionally(new IllegalStateException("late failure"));
+
+        assertThat(((CompletableFuture<?>) back[1]).get(10, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThatThrownBy(((CompletableFuture<?>) back[3])::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("late failure");
+        assertThat(dependent).as("the original, whose stage never completed").isNotDone();
     }
 
     /** A program's pool with hooks of its own. */
