@@ -68,7 +68,8 @@ class OverheadReportTest {
     @Test
     void every_benchmark_method_is_listed_for_the_report() {
         assertThat(OverheadRunner.benchmarkNames(".*")).containsExactly("arrayPrefixSumLong", "arraySumInt", "fib30",
-                "hashMapArrayList", "lockUnlockUncontended", "sat4jPigeonhole", "smallObjectAllocation");
+                "hashMapArrayList", "lockUnlockUncontended", "sat4jPigeonhole", "smallObjectAllocation",
+                "synchronizedBlockCalls");
     }
 
     @Test
