@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Watched through JFR's compilation events: C2 (level 4) must compile each method.
  */
 class MonitorCompilationTest {
-    private static final Set<String> METHODS = Set.of("blockWithCalls", "blockWithWait");
+    private static final Set<String> METHODS = Set.of("blockWithCalls", "blockWithWait", "blockInTry");
     private static final long GIVE_UP_SECONDS = 90;
 
     @Test
@@ -35,6 +35,7 @@ class MonitorCompilationTest {
         MethodType type = MethodType.methodType(long.class, int.class);
         MethodHandle calls = MethodHandles.lookup().findStatic(target, "blockWithCalls", type);
         MethodHandle waits = MethodHandles.lookup().findStatic(target, "blockWithWait", type);
+        MethodHandle inTry = MethodHandles.lookup().findStatic(target, "blockInTry", type);
         Set<String> compiled = ConcurrentHashMap.newKeySet();
         List<String> failures = new CopyOnWriteArrayList<>();
 
@@ -53,7 +54,7 @@ class MonitorCompilationTest {
             long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(GIVE_UP_SECONDS);
             while (!compiled.containsAll(METHODS) && System.nanoTime() - giveUp < 0) {
                 for (int i = 0; i < 20_000; i++) {
-                    sink += (long) calls.invokeExact(16) + (long) waits.invokeExact(i);
+                    sink += (long) calls.invokeExact(16) + (long) waits.invokeExact(i) + (long) inTry.invokeExact(16);
                 }
             }
             assertThat(sink).isNotZero();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -142,7 +143,7 @@ public final class ContinuationPass {
         }
         frameLocal = method.maxLocals;
         spillBase = frameLocal + 1 + FrameCodeGenerator.ARRAY_LOCALS;
-        if (waitSites.stream().anyMatch(java.util.Objects::nonNull)) {
+        if (waitSites.stream().anyMatch(Objects::nonNull)) {
             reentryLocal = spillBase++;
         }
 

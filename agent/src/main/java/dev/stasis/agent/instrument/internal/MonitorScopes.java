@@ -124,17 +124,26 @@ final class MonitorScopes {
         return next;
     }
 
-    /** Per instruction index, the handler indices of the try/catch ranges around it. */
+    /**
+     * Per instruction index, the handler indices an exception there may reach: the try/catch ranges around it in
+     * table order, up to the first catch-all, which takes everything (as the JVM picks, and as HotSpot's own
+     * monitor matching follows). A {@code try} around a {@code synchronized} block covers the block's code too, but
+     * only the block's catch-all, listed first, is ever reached from inside it.
+     */
     private static List<List<Integer>> handlersCovering(MethodNode method) {
         InsnList insns = method.instructions;
         List<List<Integer>> handlers = new ArrayList<>(insns.size());
+        boolean[] caughtAll = new boolean[insns.size()];
         for (int i = 0; i < insns.size(); i++) {
             handlers.add(new ArrayList<>(1));
         }
         for (TryCatchBlockNode block : method.tryCatchBlocks) {
             int handler = insns.indexOf(block.handler);
             for (int i = insns.indexOf(block.start); i < insns.indexOf(block.end); i++) {
-                handlers.get(i).add(handler);
+                if (!caughtAll[i]) {
+                    handlers.get(i).add(handler);
+                    caughtAll[i] = block.type == null;
+                }
             }
         }
         return handlers;

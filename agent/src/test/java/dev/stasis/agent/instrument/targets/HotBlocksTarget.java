@@ -2,7 +2,7 @@ package dev.stasis.agent.instrument.targets;
 
 /**
  * {@code synchronized} blocks with continuation points in them (a loop, calls into instrumented code, a wait on
- * the block's monitor), run hot so the JIT compiles them.
+ * the block's monitor; a block inside a {@code try}), run hot so the JIT compiles them.
  */
 public final class HotBlocksTarget {
     private static final Object LOCK = new Object();
@@ -31,6 +31,21 @@ public final class HotBlocksTarget {
             sum += step(n) + inside.length();
         }
         return sum;
+    }
+
+    /** A try around the block covers the block's code too: only the block's own catch-all is reached from it. */
+    public static long blockInTry(int n) {
+        try {
+            synchronized (LOCK) {
+                long sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += step(i);
+                }
+                return sum;
+            }
+        } catch (IllegalStateException e) {
+            return -1;
+        }
     }
 
     private static int step(int i) {
