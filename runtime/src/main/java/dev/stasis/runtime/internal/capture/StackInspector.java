@@ -242,9 +242,14 @@ final class StackInspector {
             return Verdict.blocked(frames.get(0).toStackTraceElement(), "holds the java.util.concurrent lock "
                     + identity(lock) + "; a thread is captured only when it holds no such lock");
         }
-        if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return checkVirtualThreadLocks(frames.get(0), releasable);
+        if (LiveLocals.available()) {
+            return checkMonitorsFromFrames(frames, releasable);
         }
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            return Verdict.blocked(null, "this JDK does not let Stasis read which monitors a virtual thread holds "
+                    + "(java.lang.LiveStackFrame), so it cannot tell whether it is inside a synchronized block");
+        }
+        // Without LiveStackFrame: a thread dump of this thread, a safepoint of the whole JVM each time.
         ThreadInfo info = threads.getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
         if (info == null) {
             return null;
@@ -275,29 +280,44 @@ final class StackInspector {
     }
 
     /**
-     * No thread dump covers a virtual thread, so its monitors are read from its own live frames: each frame may hold
-     * one, and only if it is a {@code synchronized} method. Stasis's own frames (the poll) are not the program's.
+     * The monitors the current thread holds, read from its own live frames: no thread dump covers a virtual thread,
+     * and a thread dump of a platform thread is a safepoint of the whole JVM, which with every thread checking
+     * itself once per checkpoint made up much of the time to safepoint. Each application frame may hold one, and
+     * only as a {@code synchronized} method, or as the block of a cut wait whose save exits it ({@code releasable},
+     * top frame only); Stasis's own frames (the poll) are not the program's, any other frame's monitor refuses.
      */
-    private static Verdict checkVirtualThreadLocks(StackFrame top, Object releasable) {
-        if (!LiveLocals.available()) {
-            return Verdict.blocked(null, "this JDK does not let Stasis read which monitors a virtual thread holds "
-                    + "(java.lang.LiveStackFrame), so it cannot tell whether it is inside a synchronized block");
-        }
-        for (LiveLocals.HeldMonitors held : LiveLocals.heldMonitors()) {
+    private static Verdict checkMonitorsFromFrames(List<StackFrame> frames, Object releasable) {
+        List<LiveLocals.HeldMonitors> innermostFirst = LiveLocals.heldMonitors();
+        // Outermost first: the refusal names the monitor held longest, whichever poll the thread is at (inside
+        // nested blocks, the inner one would be let go by a wait, the outer one not).
+        for (int i = innermostFirst.size() - 1; i >= 0; i--) {
+            LiveLocals.HeldMonitors held = innermostFirst.get(i);
             StackFrame frame = held.frame();
             if (isStasisFrame(frame)) {
                 continue;
             }
-            boolean released = releasable != null && held.monitors().size() == 1
-                    && held.monitors().get(0) == releasable && isSameFrame(frame, top);
-            if (held.monitors().size() > 1 || !released && !isSynchronizedMethod(frame)) {
-                Object monitor = held.monitors().get(held.monitors().size() - 1);
+            int index = indexOfFrame(frames, frame);
+            List<Object> monitors = held.monitors();
+            boolean released = index == 0 && releasable != null && monitors.size() == 1
+                    && monitors.get(0) == releasable;
+            if (index < 0 || monitors.size() > 1 || !released && !isSynchronizedMethod(frame)) {
+                Object monitor = monitors.get(monitors.size() - 1);
                 return Verdict.blocked(frame.toStackTraceElement(), "holds the monitor of "
                         + monitor.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(monitor))
                         + " (a synchronized block); a thread is captured only outside synchronized blocks");
             }
         }
         return null;
+    }
+
+    /** Where {@code frame} is among the application frames, or -1. */
+    private static int indexOfFrame(List<StackFrame> frames, StackFrame frame) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (isSameFrame(frames.get(i), frame)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The same method at the same instruction: two walks of one thread's stack do not share frame objects. */
