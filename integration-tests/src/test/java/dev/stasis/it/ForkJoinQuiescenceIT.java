@@ -23,6 +23,12 @@ class ForkJoinQuiescenceIT {
     private static final int KILLS = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * The resumed last run of the custom pool sometimes runs about 5x slower than the others (140 to 185 s instead
+     * of 25 s for its rounds, main's long loop; seen with 2026-11-27's agent in about a third of hand-run trials,
+     * cause not found): it may take 6 minutes and reports its time. What this test checks is its result.
+     */
+    private static final Duration LAST_RUN_TIMEOUT = Duration.ofMinutes(6);
     private static final RandomKillMoment KILL_MOMENT = new RandomKillMoment(1_000, 1_500);
 
     @TempDir
@@ -44,7 +50,10 @@ class ForkJoinQuiescenceIT {
             kills.add(KILL_MOMENT.killOneAttempt(command, work, snapshots, random, "attempt-" + i, settings,
                     "checkpoint failed"));
         }
-        try (ForkedJvm last = ForkedJvm.run(command, work, "final", RUN_TIMEOUT)) {
+        long lastStart = System.nanoTime();
+        try (ForkedJvm last = ForkedJvm.run(command, work, "final", LAST_RUN_TIMEOUT)) {
+            System.out.printf("forkjoin: %s pool, last run took %d s%n", pool,
+                    Duration.ofNanos(System.nanoTime() - lastStart).toSeconds());
             String context = settings + "\nkills: " + kills + "\n" + last.describe();
             assertThat(last.exitCode()).as(context).isZero();
             assertThat(last.stderr()).as(context).contains(RandomKillMoment.RESUMED).doesNotContain("checkpoint failed");

@@ -38,6 +38,8 @@ public final class ObjectWaitCalls {
 
     /** Per thread: the block monitor of a wait just cut short, which the next poll may capture it holding. */
     private static final ThreadLocal<Object> RELEASED_AT_POLL = new ThreadLocal<>();
+    /** Set, for good, before the first such note: until then no poll needs to look for one. */
+    private static volatile boolean anyReleasedAtPoll;
 
     private ObjectWaitCalls() {
     }
@@ -86,6 +88,11 @@ public final class ObjectWaitCalls {
         // Waiting on another object than the block's leaves the block's monitor held: no capture there.
         call[BLOCK] = block == call[MONITOR] ? block : null;
         return call;
+    }
+
+    /** False until some thread's block wait was first cut short: then no poll has a note to take. */
+    public static boolean anyReleasedAtPoll() {
+        return anyReleasedAtPoll;
     }
 
     /**
@@ -172,6 +179,7 @@ public final class ObjectWaitCalls {
     private static boolean cut(Object[] call) {
         call[CUT] = Boolean.TRUE;
         if (call[BLOCK] != null) {
+            anyReleasedAtPoll = true; // before the note, which this same thread's next poll reads
             RELEASED_AT_POLL.set(call[BLOCK]);
         }
         return false;

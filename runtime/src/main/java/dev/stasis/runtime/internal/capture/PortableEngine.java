@@ -79,8 +79,9 @@ public final class PortableEngine implements Engine {
 
     @Override
     public boolean poll() {
-        // Read on every poll, so it is only ever seen by the wait loop's poll that follows the cut wait.
-        Object releasable = ObjectWaitCalls.takeReleasedAtPoll();
+        // Taken by every poll, so it is only ever seen by the wait loop's poll that follows the cut wait; a program
+        // that never had a block wait cut pays no thread-local lookup here (hot while a checkpoint is pending).
+        Object releasable = ObjectWaitCalls.anyReleasedAtPoll() ? ObjectWaitCalls.takeReleasedAtPoll() : null;
         Quiesce current = quiesce;
         if (current == null) {
             return false;
